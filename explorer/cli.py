@@ -1,0 +1,87 @@
+"""Command line: parse flags, then hand over to the front end that runs.
+
+Each sub-command's work lives with its layer (`explorer.tui.main`,
+`explorer.emulator.main`, `explorer.data.commands`); this module only parses and
+dispatches, and turns an :class:`~explorer.errors.ExplorerError` into a clear
+message and exit status 2 instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from explorer.errors import ExplorerError
+
+
+def _connection_flags(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("connection (default: environment, ~/.cloudsigma.conf, else the demo)")
+    where = g.add_mutually_exclusive_group()
+    where.add_argument("--demo", action="store_true", help="use the embedded demo emulator")
+    where.add_argument("--region", metavar="CODE", help="CloudSigma location code, e.g. ZRH")
+    where.add_argument("--endpoint", metavar="URL", help="full API endpoint, e.g. https://zrh.cloudsigma.com/api/2.0/")
+    g.add_argument("--username", metavar="EMAIL", help="account e-mail (password from CLOUDSIGMA_PASSWORD or a prompt)")
+    g.add_argument("--config", metavar="PATH", help="pycloudsigma-style config file (default ~/.cloudsigma.conf)")
+    g.add_argument("--offline", action="store_true", help="open the last cached inventory without contacting the API")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="snapshot-explorer",
+        description="Browse, clean up and cost CloudSigma drive snapshots.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    tui = sub.add_parser("tui", help="the terminal UI (the default)")
+    _connection_flags(tui)
+    tui.add_argument("--read-only", action="store_true", help="disable every write action")
+
+    emu = sub.add_parser("emulator", help="serve the CloudSigma API emulator in the foreground")
+    emu.add_argument("--host", default="127.0.0.1")
+    emu.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    emu.add_argument("--db", metavar="PATH", help="SQLite file for persistent state (default: in memory)")
+    emu.add_argument("--seed", type=int, default=1, help="demo fleet seed (same seed, same fleet)")
+    emu.add_argument("--drives", type=int, default=None, help="number of demo drives (default about 50)")
+    emu.add_argument("--snapshots", type=int, default=None, help="number of demo snapshots (default a few thousand)")
+    emu.add_argument("--user", metavar="EMAIL:PASSWORD", action="append", default=[],
+                     help="add an account (repeatable); the first owns the demo fleet")
+    emu.add_argument("--fail-rate", type=float, default=0.0, metavar="F", help="fraction of API requests answered 5xx")
+    emu.add_argument("--latency-ms", type=int, default=0, metavar="N", help="added latency per request")
+
+    for name, help_text in (
+        ("export", "write the inventory to a file"),
+        ("cost", "print the account's snapshot cost summary"),
+        ("record", "take one history observation (for cron)"),
+    ):
+        p = sub.add_parser(name, help=help_text)
+        _connection_flags(p)
+        if name == "export":
+            p.add_argument("--format", choices=("csv", "parquet", "json"), required=True)
+            p.add_argument("--output", metavar="PATH", required=True)
+            p.add_argument("--frame", choices=("snapshots", "drives"), default="snapshots")
+        if name == "cost":
+            p.add_argument("--currency", help="show prices in this currency instead of the account's")
+            p.add_argument("--top", type=int, default=10, help="how many drives to list")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
+        argv = ["tui", *argv]
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "tui":
+            from explorer.tui.main import run
+        elif args.command == "emulator":
+            from explorer.emulator.main import run
+        else:
+            from explorer.data.commands import run
+        return run(args) or 0
+    except ExplorerError as exc:
+        print(f"snapshot-explorer: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

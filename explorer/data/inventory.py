@@ -1,0 +1,39 @@
+"""The Inventory: everything the TUI and notebooks show, as typed frames."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from explorer.data import schema
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where an inventory came from."""
+
+    endpoint: str
+    demo: bool = False
+    offline: bool = False
+    account: str | None = None  # e-mail / username, never a password or token
+
+
+@dataclass(slots=True)
+class Inventory:
+    """Snapshots, drives and billing data of one account at one moment."""
+
+    snapshots: pd.DataFrame = field(default_factory=lambda: schema.empty_frame(schema.SNAPSHOT_COLUMNS))
+    drives: pd.DataFrame = field(default_factory=lambda: schema.empty_frame(schema.DRIVE_COLUMNS))
+    prices: pd.DataFrame = field(default_factory=lambda: schema.empty_frame(schema.PRICE_COLUMNS))
+    subscriptions: pd.DataFrame = field(default_factory=lambda: schema.empty_frame(schema.SUBSCRIPTION_COLUMNS))
+    usage: pd.DataFrame = field(default_factory=lambda: schema.empty_frame(schema.USAGE_COLUMNS))
+    #: resource -> burst level now / after the next recomputation (from /pricing/).
+    burst_levels: dict[str, int] = field(default_factory=dict)
+    next_levels: dict[str, int] = field(default_factory=dict)
+    #: snapshot quota from /capabilities/: {"current", "max", "max_per_drive"}.
+    snapshot_quota: dict[str, Any] = field(default_factory=dict)
+    currency: str = "EUR"
+    source: Source = field(default_factory=lambda: Source(endpoint=""))
+    loaded_at: pd.Timestamp = field(default_factory=lambda: pd.Timestamp.now(tz="UTC"))
