@@ -1,0 +1,108 @@
+"""The snapshots view model: pandas is the source of truth; this turns filter, drive,
+sort and marks into row positions and hands the table an Arrow slice of pre-formatted cells.
+
+Everything costly (formatting every cell, one sort order per column) is done once per
+inventory and cached, so a keystroke costs a vectorised mask plus an Arrow `take`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from explorer.tui import formatting
+from explorer.tui.query import Query
+
+
+@dataclass(frozen=True, slots=True)
+class ViewColumn:
+    key: str
+    label: str
+    sort_by: str | None  # frame column the sort uses (raw values, not the text shown)
+
+
+COLUMNS: tuple[ViewColumn, ...] = (
+    ViewColumn("mark", " ", None),
+    ViewColumn("name", "Name", "name"),
+    ViewColumn("drive", "Drive", "drive_name"),
+    ViewColumn("status", "Status", "status"),
+    ViewColumn("size", "Size", "allocated_size"),
+    ViewColumn("age", "Age", "age"),
+    ViewColumn("cost", "Monthly", "monthly_cost_subscription"),
+    ViewColumn("created", "Created", "timestamp"),
+)
+SORTABLE = tuple(c.key for c in COLUMNS if c.sort_by)
+MARK = "●"
+
+
+class SnapshotView:
+    """Rows of one inventory's snapshots frame, with cached display text and sort orders."""
+
+    def __init__(self, snapshots: pd.DataFrame, costs: pd.DataFrame | None = None):
+        frame = snapshots.reset_index(drop=True)
+        if costs is not None and len(costs):
+            per_uuid = costs.set_index("uuid")["monthly_cost_subscription"]
+            frame = frame.assign(monthly_cost_subscription=frame["uuid"].map(per_uuid).astype("Float64"))
+        else:
+            frame = frame.assign(monthly_cost_subscription=pd.Series(pd.NA, index=frame.index, dtype="Float64"))
+        self.frame = frame
+        self.uuids = frame["uuid"].to_numpy(dtype=object)
+        self.position = {u: i for i, u in enumerate(self.uuids)}
+        self._orders: dict[tuple[str, bool], np.ndarray] = {}
+        self.cells = pa.table(
+            {
+                "name": pa.array(frame["name"].fillna(frame["uuid"]).to_numpy(dtype=object), pa.string()),
+                "drive": pa.array(frame["drive_name"].fillna("(missing)").to_numpy(dtype=object), pa.string()),
+                "status": pa.array(frame["status"].astype("string").fillna("?").to_numpy(dtype=object), pa.string()),
+                "size": pa.array(formatting.human_bytes_column(frame["allocated_size"]), pa.string()),
+                "age": pa.array(formatting.human_age_column(frame["age"]), pa.string()),
+                "cost": pa.array(formatting.money_column(frame["monthly_cost_subscription"]), pa.string()),
+                "created": pa.array(formatting.time_column(frame["timestamp"]), pa.string()),
+            }
+        )
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    def order(self, key: str, descending: bool = False) -> np.ndarray:
+        """Row positions sorted by a view column; nulls last either way; stable, so ties keep load order."""
+        cache_key = (key, descending)
+        if cache_key not in self._orders:
+            column = next(c for c in COLUMNS if c.key == key).sort_by
+            values = self.frame[column]
+            if key == "status":
+                values = values.astype("string")
+            if values.dtype == "string":
+                values = values.str.lower()
+            ordered = values.sort_values(ascending=not descending, kind="stable", na_position="last")
+            self._orders[cache_key] = ordered.index.to_numpy(dtype=np.int64)
+        return self._orders[cache_key]
+
+    def select(
+        self, query: Query | None = None, drive_uuid: str | None = None, sort: str = "created", descending: bool = True
+    ) -> np.ndarray:
+        """Positions of the rows that pass the filter and drive, in sort order."""
+        keep = query.mask(self.frame) if query is not None and query.terms else np.ones(len(self), dtype=bool)
+        if drive_uuid is not None:
+            keep &= self.frame["drive_uuid"].eq(drive_uuid).fillna(False).to_numpy(dtype=bool)
+        order = self.order(sort, descending)
+        return order[keep[order]]
+
+    def marked_mask(self, marks: set[str]) -> np.ndarray:
+        """A boolean per row: is it marked (marks are uuids, so they survive a refresh)."""
+        mask = np.zeros(len(self), dtype=bool)
+        idx = [self.position[u] for u in marks if u in self.position]
+        mask[idx] = True
+        return mask
+
+    def arrow(self, positions: np.ndarray, marked: np.ndarray) -> pa.Table:
+        """The table's rows for these positions: the mark column plus the cached cells."""
+        indices = pa.array(positions, pa.int64())
+        mark = pa.array(np.where(marked[positions], MARK, ""), pa.string())
+        return self.cells.take(indices).add_column(0, "mark", mark)
+
+    def row(self, position: int) -> pd.Series:
+        return self.frame.iloc[position]
