@@ -1,0 +1,114 @@
+"""Pure figure builders for storage cost: cost by drive, by storage type, and the burst what-if."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from explorer.notebook.series import GIB
+
+PRICES = ("subscription", "burst")
+
+
+def _money(currency: str) -> str:
+    return f"{currency}/month"
+
+
+def cost_by_drive_figure(per_drive: pd.DataFrame, *, top: int = 10, currency: str = "EUR", price: str = "burst"):
+    """Bars of monthly snapshot cost for the `top` most expensive drives, one trace per storage type.
+
+    `per_drive` has one row per drive: `drive_uuid`, `label`, `storage_type`, `cost` (monthly, in
+    `currency`, at the `price` reading). Bar `customdata` is the drive uuid, so a click can find it.
+    """
+    if price not in PRICES:
+        raise ValueError(f"price must be one of {PRICES}, not {price!r}")
+    shown = per_drive.sort_values(["cost", "drive_uuid"], ascending=[False, True]).head(max(top, 0))
+    fig = go.Figure()
+    for stype, part in shown.groupby(shown["storage_type"].astype("string").fillna("unknown"), sort=True):
+        fig.add_trace(go.Bar(
+            x=part["label"], y=part["cost"].to_numpy(dtype=float), name=str(stype),
+            customdata=part["drive_uuid"].astype(str), meta={"storage_type": str(stype)},
+            hovertemplate=f"%{{x}}<br>%{{y:,.2f}} {_money(currency)}<extra>%{{fullData.name}}</extra>",
+        ))
+    fig.update_layout(
+        title={"text": f"Monthly snapshot cost by drive at the {price} price (top {len(shown)}) — click a bar"},
+        xaxis={"categoryorder": "array", "categoryarray": shown["label"].tolist(), "tickangle": -30},
+        yaxis={"title": {"text": _money(currency)}, "rangemode": "tozero"},
+        legend={"title": {"text": "storage type"}},
+        barmode="stack",
+        clickmode="event",
+        margin={"l": 60, "r": 20, "t": 60, "b": 90},
+    )
+    return fig
+
+
+def storage_type_figure(per_drive: pd.DataFrame, *, currency: str = "EUR", price: str = "burst"):
+    """Monthly snapshot cost of the whole account broken down by storage type (all drives, not only the top N)."""
+    stype = per_drive["storage_type"].astype("string").fillna("unknown")
+    totals = per_drive["cost"].astype(float).groupby(stype).sum().sort_values(ascending=False)
+    fig = go.Figure(go.Bar(
+        x=totals.index.tolist(), y=totals.to_numpy(), marker={"color": "#636efa"},
+        hovertemplate=f"%{{x}}<br>%{{y:,.2f}} {_money(currency)}<extra></extra>",
+    ))
+    fig.update_layout(
+        title={"text": f"By storage type at the {price} price: {totals.sum():,.2f} {_money(currency)} in all"},
+        yaxis={"title": {"text": _money(currency)}, "rangemode": "tozero"},
+        margin={"l": 60, "r": 20, "t": 60, "b": 50},
+        showlegend=False,
+    )
+    return fig
+
+
+def burst_cost(using: float, subscribed: float, price_gib_month: float) -> float:
+    """Monthly burst cost if usage stays at `using` bytes: only bytes above the subscription burst."""
+    return max(0.0, using - subscribed) / GIB * price_gib_month
+
+
+def burst_figure(
+    *,
+    resource: str,
+    subscribed: float,
+    using: float,
+    burst_price: float,
+    what_if_subscribed: float | None = None,
+    currency: str = "EUR",
+    points: int = 101,
+):
+    """Subscription vs usage vs burst for one storage resource, and how the burst cost falls as the subscription grows.
+
+    Left: GiB subscribed, in use and bursting now and under the what-if subscription. Right: monthly
+    burst cost over subscribed amounts from 0 to 1.5 × usage, with markers at today and the what-if.
+    `burst_price` is per GiB per month at the current burst level.
+    """
+    what_if = subscribed if what_if_subscribed is None else what_if_subscribed
+    fig = make_subplots(rows=1, cols=2, column_widths=[0.4, 0.6],
+                        subplot_titles=("GiB: subscribed, in use, bursting", f"Monthly burst cost ({currency})"))
+    cases = {"now": subscribed, "what-if": what_if}
+    for name, sub in cases.items():
+        fig.add_trace(go.Bar(
+            x=["subscribed", "in use", "burst"], y=[sub / GIB, using / GIB, max(0.0, using - sub) / GIB],
+            name=name, meta={"case": name}, hovertemplate="%{x}: %{y:,.1f} GiB<extra>%{fullData.name}</extra>",
+        ), row=1, col=1)
+    top = max(using, subscribed, what_if) * 1.5 or GIB
+    grid = np.linspace(0.0, top, points)
+    costs = np.maximum(0.0, using - grid) / GIB * burst_price
+    fig.add_trace(go.Scatter(x=grid / GIB, y=costs, mode="lines", name="burst cost", meta={"case": "curve"},
+                             hovertemplate="subscribed %{x:,.0f} GiB<br>%{y:,.2f}<extra></extra>"), row=1, col=2)
+    for name, sub in cases.items():
+        fig.add_trace(go.Scatter(
+            x=[sub / GIB], y=[burst_cost(using, sub, burst_price)], mode="markers+text", name=f"{name} cost",
+            text=[name], textposition="top right", marker={"size": 11}, meta={"case": f"{name} marker"},
+            showlegend=False,
+        ), row=1, col=2)
+    now, later = burst_cost(using, subscribed, burst_price), burst_cost(using, what_if, burst_price)
+    fig.update_layout(
+        title={"text": (f"{resource}: burst {now:,.2f} → {later:,.2f} {_money(currency)} "
+                        f"with {what_if / GIB:,.0f} GiB subscribed")},
+        barmode="group",
+        margin={"l": 60, "r": 20, "t": 80, "b": 50},
+        meta={"burst_cost_now": now, "burst_cost_what_if": later},
+    )
+    fig.update_xaxes(title_text="subscribed GiB", row=1, col=2)
+    return fig
