@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -16,20 +18,44 @@ def _money(currency: str) -> str:
     return f"{currency}/month"
 
 
-def cost_by_drive_figure(per_drive: pd.DataFrame, *, top: int = 10, currency: str = "EUR", price: str = "burst"):
-    """Bars of monthly snapshot cost for the `top` most expensive drives, one trace per storage type.
-
-    `per_drive` has one row per drive: `drive_uuid`, `label`, `storage_type`, `cost` (monthly, in
-    `currency`, at the `price` reading). Bar `customdata` is the drive uuid, so a click can find it.
-    """
+def _cost_column(price: str) -> str:
     if price not in PRICES:
         raise ValueError(f"price must be one of {PRICES}, not {price!r}")
-    shown = per_drive.sort_values(["cost", "drive_uuid"], ascending=[False, True]).head(max(top, 0))
+    return f"monthly_cost_{price}"
+
+
+def _floats(values: pd.Series) -> pd.Series:
+    """Nullable costs as plain floats; a missing price shows as 0 (the frame's `price_missing` says why)."""
+    return values.astype("Float64").fillna(0.0).astype(float)
+
+
+def _currency_of(frame: pd.DataFrame, default: str = "EUR") -> str:
+    found = frame["currency"].dropna().unique() if "currency" in frame else []
+    return str(found[0]) if len(found) else default
+
+
+def cost_by_drive_figure(
+    drive_costs: pd.DataFrame, *, price: str = "burst", top: int = 10, labels: Mapping[str, str] | None = None
+):
+    """Bars of monthly snapshot cost for the `top` most expensive drives, one trace per storage resource.
+
+    `drive_costs` is `explorer.data.drive_costs(inv)`; `price` picks `monthly_cost_subscription` or
+    `monthly_cost_burst`. Bar `customdata` is the drive uuid, so a click can find the drive.
+    """
+    column, currency = _cost_column(price), _currency_of(drive_costs)
+    labels = dict(labels or {})
+    shown = (
+        drive_costs.assign(cost=_floats(drive_costs[column]), drive_uuid=drive_costs["drive_uuid"].astype(str))
+        .sort_values(["cost", "drive_uuid"], ascending=[False, True])
+        .head(max(top, 0))
+    )
+    shown["label"] = [labels.get(u) or (n if isinstance(n, str) and n else u[:8])
+                      for u, n in zip(shown["drive_uuid"], shown["drive_name"], strict=True)]
     fig = go.Figure()
-    for stype, part in shown.groupby(shown["storage_type"].astype("string").fillna("unknown"), sort=True):
+    for resource, part in shown.groupby(shown["resource"].astype("string").fillna("unknown"), sort=True):
         fig.add_trace(go.Bar(
-            x=part["label"], y=part["cost"].to_numpy(dtype=float), name=str(stype),
-            customdata=part["drive_uuid"].astype(str), meta={"storage_type": str(stype)},
+            x=part["label"], y=part["cost"].to_numpy(dtype=float), name=str(resource),
+            customdata=part["drive_uuid"], meta={"resource": str(resource)},
             hovertemplate=f"%{{x}}<br>%{{y:,.2f}} {_money(currency)}<extra>%{{fullData.name}}</extra>",
         ))
     fig.update_layout(
@@ -44,10 +70,11 @@ def cost_by_drive_figure(per_drive: pd.DataFrame, *, top: int = 10, currency: st
     return fig
 
 
-def storage_type_figure(per_drive: pd.DataFrame, *, currency: str = "EUR", price: str = "burst"):
-    """Monthly snapshot cost of the whole account broken down by storage type (all drives, not only the top N)."""
-    stype = per_drive["storage_type"].astype("string").fillna("unknown")
-    totals = per_drive["cost"].astype(float).groupby(stype).sum().sort_values(ascending=False)
+def storage_type_figure(drive_costs: pd.DataFrame, *, price: str = "burst"):
+    """Monthly snapshot cost of the whole account by storage resource (all drives, not only the top N)."""
+    column, currency = _cost_column(price), _currency_of(drive_costs)
+    resource = drive_costs["resource"].astype("string").fillna("unknown")
+    totals = _floats(drive_costs[column]).groupby(resource).sum().sort_values(ascending=False)
     fig = go.Figure(go.Bar(
         x=totals.index.tolist(), y=totals.to_numpy(), marker={"color": "#636efa"},
         hovertemplate=f"%{{x}}<br>%{{y:,.2f}} {_money(currency)}<extra></extra>",

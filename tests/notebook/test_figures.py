@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from explorer.data import schema
 from explorer.notebook.cost_figures import burst_cost, burst_figure, cost_by_drive_figure, storage_type_figure
 from explorer.notebook.figures import bytes_by_drive_figure, growth_figure
 from explorer.notebook.series import GIB, cap_points, clip_steps, drive_labels, top_drives
@@ -137,26 +138,35 @@ def labels_missing(snaps):
     return drive_labels(snaps)["ffffffff-gone"]
 
 
-def per_drive(n=12):
-    return pd.DataFrame({
-        "drive_uuid": [f"d{i:02d}" for i in range(n)], "label": [f"drive {i}" for i in range(n)],
-        "storage_type": ["dssd" if i % 3 else "zadara" for i in range(n)], "cost": np.arange(n, dtype=float) + 0.5,
-    })
+def drive_costs_frame(n=12):
+    return schema.conform(pd.DataFrame({
+        "drive_uuid": [f"d{i:02d}" for i in range(n)], "drive_name": [f"drive {i}" for i in range(n)],
+        "resource": ["dssd" if i % 3 else "zadara" for i in range(n)], "currency": "USD",
+        "monthly_cost_subscription": np.arange(n, dtype=float) + 0.5,
+        "monthly_cost_burst": (np.arange(n, dtype=float) + 0.5) * 2,
+    }), schema.DRIVE_COST_COLUMNS)
 
 
 def test_cost_by_drive_shows_the_top_n_most_expensive():
-    fig = cost_by_drive_figure(per_drive(), top=5, currency="USD", price="subscription")
+    fig = cost_by_drive_figure(drive_costs_frame(), top=5, price="subscription")
     bars = {d: y for t in fig.data for d, y in zip(t.customdata, t.y, strict=True)}
     assert bars == {"d11": 11.5, "d10": 10.5, "d09": 9.5, "d08": 8.5, "d07": 7.5}
     assert list(fig.layout.xaxis.categoryarray) == ["drive 11", "drive 10", "drive 9", "drive 8", "drive 7"]
     assert "USD/month" in fig.layout.yaxis.title.text and "subscription" in fig.layout.title.text
+    burst = cost_by_drive_figure(drive_costs_frame(), top=1, price="burst", labels={"d11": "big one"})
+    assert list(burst.data[0].y) == [23.0] and list(burst.data[0].x) == ["big one"]
 
 
 def test_storage_type_totals_cover_all_drives():
-    frame = per_drive()
-    fig = storage_type_figure(frame)
+    frame = drive_costs_frame()
+    fig = storage_type_figure(frame, price="burst")
     totals = dict(zip(fig.data[0].x, fig.data[0].y, strict=True))
-    assert totals == pytest.approx(frame.groupby("storage_type")["cost"].sum().to_dict())
+    assert totals == pytest.approx(frame.groupby("resource")["monthly_cost_burst"].sum().astype(float).to_dict())
+
+
+def test_cost_figures_reject_unknown_price():
+    with pytest.raises(ValueError, match="price"):
+        storage_type_figure(drive_costs_frame(), price="free")
 
 
 def test_burst_figure_what_if_lowers_burst_cost():
