@@ -1,1 +1,77 @@
-"""data layer."""
+"""The shared data layer: typed frames, inventory loading, cost, growth, history and the offline cache.
+
+Names are imported lazily so `import explorer.data` stays cheap (pandas and DuckDB load on first use).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_EXPORTS = {
+    "Inventory": "explorer.data.inventory",
+    "Source": "explorer.data.inventory",
+    "load_inventory": "explorer.data.load",
+    "load_inventory_async": "explorer.data.load",
+    "build_inventory": "explorer.data.load",
+    "inventory_source": "explorer.data.load",
+    "snapshot_costs": "explorer.data.cost",
+    "drive_costs": "explorer.data.cost",
+    "account_cost_summary": "explorer.data.cost",
+    "deletion_savings": "explorer.data.cost",
+    "DeletionSavings": "explorer.data.cost",
+    "price_per_byte_second": "explorer.data.cost",
+    "drive_growth": "explorer.data.growth",
+    "HistoryStore": "explorer.data.history",
+    "HistoryDiff": "explorer.data.history",
+    "save_cached_inventory": "explorer.data.cache",
+    "load_cached_inventory": "explorer.data.cache",
+    "inventory_age": "explorer.data.cache",
+    "data_dir": "explorer.data.paths",
+}
+
+__all__ = [
+    "DeletionSavings",
+    "HistoryDiff",
+    "HistoryStore",
+    "Inventory",
+    "Source",
+    "account_cost_summary",
+    "build_inventory",
+    "data_dir",
+    "deletion_savings",
+    "drive_costs",
+    "drive_growth",
+    "inventory_age",
+    "inventory_source",
+    "load_cached_inventory",
+    "load_inventory",
+    "load_inventory_async",
+    "price_per_byte_second",
+    "save_cached_inventory",
+    "snapshot_costs",
+]
+
+if TYPE_CHECKING:
+    from explorer.data.cache import inventory_age, load_cached_inventory, save_cached_inventory
+    from explorer.data.cost import (
+        DeletionSavings,
+        account_cost_summary,
+        deletion_savings,
+        drive_costs,
+        price_per_byte_second,
+        snapshot_costs,
+    )
+    from explorer.data.growth import drive_growth
+    from explorer.data.history import HistoryDiff, HistoryStore
+    from explorer.data.inventory import Inventory, Source
+    from explorer.data.load import build_inventory, inventory_source, load_inventory, load_inventory_async
+    from explorer.data.paths import data_dir
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module = _EXPORTS[name]
+    except KeyError:
+        raise AttributeError(f"module 'explorer.data' has no attribute {name!r}") from None
+    return getattr(importlib.import_module(module), name)

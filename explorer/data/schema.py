@@ -70,6 +70,7 @@ DRIVE_COLUMNS: tuple[Column, ...] = (
     Column("snapshots_allocated", "Int64", "Sum of its snapshots' `allocated_size` (nulls count as 0)."),
     Column("runtime_snapshots_allocated_size", "Int64", "The API's own `runtime.snapshots_allocated_size`."),
     Column("newest_snapshot", UTC_TIME, "Timestamp of the newest snapshot; null when none."),
+    Column("snapshot_share", "Float64", "`snapshots_allocated / size`: the snapshots' weight against the drive."),
     Column("scheduler_uuid", "string", "Uuid of the attached backup scheduler, if any."),
     Column("meta", "string", "The drive's meta as compact JSON."),
     Column("tags", "string", "Tag names, comma-separated."),
@@ -100,13 +101,111 @@ USAGE_COLUMNS: tuple[Column, ...] = (
     Column("burst", "Int64", "Amount above the subscription, charged at the burst price."),
 )
 
+SNAPSHOT_COST_COLUMNS: tuple[Column, ...] = (
+    Column("uuid", "string", "Snapshot uuid."),
+    Column("drive_uuid", "string", "Its drive."),
+    Column("resource", "string", "Billing resource: the drive's storage type (`dssd` when the drive is unknown)."),
+    Column("allocated_size", "Int64", "Billed bytes (null while `creating`, costed as 0)."),
+    Column("currency", "string", "Currency of the cost columns."),
+    Column("burst_level", "Int64", "The resource's current burst level (from `/pricing/` `current`)."),
+    Column("monthly_cost_subscription", "Float64", "30-day cost at the subscription price (level 0)."),
+    Column("monthly_cost_burst", "Float64", "30-day cost at the current burst price."),
+    Column("price_missing", "boolean", "True when a price for this resource/currency/level is not in the price list."),
+)
+
+DRIVE_COST_COLUMNS: tuple[Column, ...] = (
+    Column("drive_uuid", "string", "Drive uuid."),
+    Column("drive_name", "string", "Drive name; null when the drive is missing."),
+    Column("resource", "string", "Billing resource of its snapshots."),
+    Column("snapshot_count", "Int64", "Snapshots of this drive."),
+    Column("snapshots_allocated", "Int64", "Their billed bytes."),
+    Column("currency", "string", "Currency of the cost columns."),
+    Column("monthly_cost_subscription", "Float64", "Sum of its snapshots' cost at the subscription price."),
+    Column("monthly_cost_burst", "Float64", "Sum of its snapshots' cost at the current burst price."),
+    Column("price_missing", "boolean", "Some price was missing."),
+)
+
+ACCOUNT_COST_COLUMNS: tuple[Column, ...] = (
+    Column("resource", "string", "Storage resource."),
+    Column("subscribed", "Int64", "Subscribed bytes."),
+    Column("using", "Int64", "Bytes in use (drives and snapshots)."),
+    Column("burst", "Int64", "Bytes above the subscription, charged at the burst price."),
+    Column("usage_estimated", "boolean", "True when `/currentusage/` had no entry and usage was estimated."),
+    Column("snapshot_bytes", "Int64", "Bytes held by snapshots of this resource."),
+    Column("snapshot_share", "Float64", "`snapshot_bytes / using`."),
+    Column("bursting", "boolean", "Whether usage is above the subscription now."),
+    Column("currency", "string", "Currency of the cost columns."),
+    Column("burst_level", "Int64", "Current burst level."),
+    Column("price_subscription", "Float64", "Price per GiB per 30 days at level 0."),
+    Column("price_burst", "Float64", "Price per GiB per 30 days at the current burst level."),
+    Column("burst_monthly_cost", "Float64", "30-day cost of the burst bytes at the current burst price."),
+    Column("snapshots_burst_monthly_cost", "Float64", "Part of it snapshots cause: `min(snapshot_bytes, burst)`."),
+    Column("snapshots_monthly_cost_subscription", "Float64", "All snapshot bytes at the subscription price."),
+    Column("price_missing", "boolean", "True when a needed price is not in the price list."),
+)
+
+SAVINGS_COLUMNS: tuple[Column, ...] = (
+    Column("resource", "string", "Storage resource."),
+    Column("snapshot_count", "Int64", "Snapshots in the set billed as this resource."),
+    Column("bytes_freed", "Int64", "Their billed bytes."),
+    Column("currency", "string", "Currency of the cost columns."),
+    Column("monthly_cost_subscription", "Float64", "Their 30-day cost at the subscription price."),
+    Column("monthly_cost_burst", "Float64", "Their 30-day cost at the current burst price."),
+    Column("burst_bytes", "Int64", "The account's burst bytes for this resource now."),
+    Column("burst_bytes_reduced", "Int64", "`min(bytes_freed, burst_bytes)`: the part that stops bursting."),
+    Column("saves_now_monthly", "Float64", "What deleting saves now, per 30 days (burst reduction at burst price)."),
+    Column("frees_subscription_bytes", "Int64", "The rest: subscription room freed, no money saved today."),
+    Column("price_missing", "boolean", "True when a needed price is not in the price list."),
+)
+
+GROWTH_COLUMNS: tuple[Column, ...] = (
+    Column("drive_uuid", "string", "Drive uuid."),
+    Column("timestamp", UTC_TIME, "Snapshot time."),
+    Column("cumulative_bytes", "Int64", "Sum of the drive's snapshots' `allocated_size` up to this time (nulls as 0)."),
+    Column("snapshot_count", "Int64", "Number of this drive's snapshots up to this time."),
+)
+
+OBSERVED_GROWTH_COLUMNS: tuple[Column, ...] = (
+    Column("drive_uuid", "string", "Drive uuid."),
+    Column("observed_at", UTC_TIME, "When the observation was recorded."),
+    Column("allocated_bytes", "Int64", "Sum of the drive's snapshots' `allocated_size` at that observation."),
+    Column("snapshot_count", "Int64", "Number of its snapshots at that observation."),
+)
+
+HISTORY_DIFF_COLUMNS: tuple[Column, ...] = (
+    Column("uuid", "string", "Snapshot uuid."),
+    Column("drive_uuid", "string", "Its drive."),
+    Column("allocated_before", "Int64", "`allocated_size` at the baseline observation (null when new)."),
+    Column("allocated_after", "Int64", "`allocated_size` at the latest observation (null when deleted)."),
+    Column("delta", "Int64", "`allocated_after - allocated_before` (nulls as 0)."),
+)
+
 SCHEMAS: dict[str, tuple[Column, ...]] = {
     "snapshots": SNAPSHOT_COLUMNS,
     "drives": DRIVE_COLUMNS,
     "prices": PRICE_COLUMNS,
     "subscriptions": SUBSCRIPTION_COLUMNS,
     "usage": USAGE_COLUMNS,
+    "snapshot_costs": SNAPSHOT_COST_COLUMNS,
+    "drive_costs": DRIVE_COST_COLUMNS,
+    "account_costs": ACCOUNT_COST_COLUMNS,
+    "deletion_savings": SAVINGS_COLUMNS,
+    "growth": GROWTH_COLUMNS,
+    "observed_growth": OBSERVED_GROWTH_COLUMNS,
+    "history_diff": HISTORY_DIFF_COLUMNS,
 }
+
+
+def check(frame: pd.DataFrame, columns: tuple[Column, ...]) -> None:
+    """Raise AssertionError unless `frame` has exactly the declared columns and dtypes (used by tests)."""
+    assert list(frame.columns) == [c.name for c in columns], (list(frame.columns), [c.name for c in columns])
+    for c in columns:
+        got = frame[c.name].dtype
+        if c.dtype == "category":
+            assert isinstance(got, pd.CategoricalDtype), (c.name, got)
+            assert list(got.categories[: len(c.categories)]) == list(c.categories), (c.name, list(got.categories))
+        else:
+            assert got == c.pandas_dtype() or str(got) == c.dtype, (c.name, got, c.dtype)
 
 
 def dtypes(columns: tuple[Column, ...]) -> dict[str, object]:

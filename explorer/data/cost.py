@@ -1,0 +1,244 @@
+"""The storage cost model: pure functions of an Inventory's frames and its price table.
+
+Facts (shared/cloudsigma-api.md §4): snapshots are billed on `allocated_size` as storage
+of their drive's type; price per byte-second = price / multiplier (GiB, 30-day month);
+subscriptions cover usage first and only usage above them bursts, at the price of the
+resource's `current` burst level. So every cost has a subscription reading (level 0)
+and a burst reading, and deleting saves money now only as far as it reduces burst.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from explorer.client.models import STORAGE_TYPES
+from explorer.data import schema
+from explorer.data.inventory import Inventory
+from explorer.data.units import MONTH_SECONDS, human_bytes, money
+
+#: Billed as when the drive (and so its storage type) is unknown: the API's default storage type.
+DEFAULT_RESOURCE = "dssd"
+
+
+def price_per_byte_second(inv: Inventory, resource: str, level: int, currency: str | None = None) -> float:
+    """`price / multiplier` for one price object; NaN when the price list has no such entry."""
+    p = inv.prices
+    hit = p[(p["resource"] == resource) & (p["level"] == level) & (p["currency"] == (currency or inv.currency))]
+    if hit.empty or pd.isna(hit["multiplier"].iloc[0]) or hit["multiplier"].iloc[0] == 0:
+        return float("nan")
+    return float(hit["price"].iloc[0]) / float(hit["multiplier"].iloc[0])
+
+
+def rates(inv: Inventory, resources: Iterable[str], currency: str | None = None) -> pd.DataFrame:
+    """Per resource: burst level and the monthly price of a byte at level 0 and at that level (NaN if unknown)."""
+    rows = []
+    for r in resources:
+        level = inv.burst_levels.get(r)
+        sub = price_per_byte_second(inv, r, 0, currency) * MONTH_SECONDS
+        burst = price_per_byte_second(inv, r, level, currency) * MONTH_SECONDS if level is not None else float("nan")
+        rows.append((r, level, sub, burst))
+    out = pd.DataFrame(rows, columns=["resource", "burst_level", "sub_rate", "burst_rate"]).set_index("resource")
+    out["burst_level"] = out["burst_level"].astype("Int64")
+    return out
+
+
+def _float(values: np.ndarray) -> pd.arrays.FloatingArray:
+    return pd.array(values, dtype="Float64")  # NaN becomes NA: "unknown", not a number
+
+
+def _billing_resource(snapshots: pd.DataFrame) -> pd.Categorical:
+    st = snapshots["storage_type"]
+    cats = list(st.cat.categories) if isinstance(st.dtype, pd.CategoricalDtype) else sorted(set(st.dropna()))
+    if DEFAULT_RESOURCE not in cats:
+        cats.append(DEFAULT_RESOURCE)
+    return pd.Categorical(st.astype(object).where(st.notna(), DEFAULT_RESOURCE), categories=cats)
+
+
+def snapshot_costs(inv: Inventory, *, currency: str | None = None) -> pd.DataFrame:
+    """One row per snapshot: its monthly cost at the subscription price and at the current burst price."""
+    cur = currency or inv.currency
+    snaps = inv.snapshots
+    resource = _billing_resource(snaps)
+    r = rates(inv, resource.categories, cur)
+    codes = resource.codes
+    sub_rate = r["sub_rate"].to_numpy()[codes]
+    burst_rate = r["burst_rate"].to_numpy()[codes]
+    alloc = snaps["allocated_size"].to_numpy(dtype="float64", na_value=0.0)
+    out = pd.DataFrame(
+        {
+            "uuid": snaps["uuid"].array,
+            "drive_uuid": snaps["drive_uuid"].array,
+            "resource": pd.array(np.asarray(resource.categories, dtype=object)[codes], dtype="string"),
+            "allocated_size": snaps["allocated_size"].array,
+            "currency": pd.array(np.full(len(snaps), cur, dtype=object), dtype="string"),
+            "burst_level": r["burst_level"].array.take(codes),
+            "monthly_cost_subscription": _float(alloc * sub_rate),
+            "monthly_cost_burst": _float(alloc * burst_rate),
+            "price_missing": pd.array(np.isnan(sub_rate) | np.isnan(burst_rate), dtype="boolean"),
+        },
+        index=snaps.index,
+    )
+    return out
+
+
+def drive_costs(inv: Inventory, *, currency: str | None = None) -> pd.DataFrame:
+    """One row per drive (every listed drive, plus missing drives that still have snapshots), costliest first."""
+    cur = currency or inv.currency
+    costs = snapshot_costs(inv, currency=cur)
+    g = costs.groupby("drive_uuid", sort=False, dropna=False)
+    agg = pd.DataFrame(
+        {
+            "snapshot_count": g["uuid"].size(),
+            "snapshots_allocated": g["allocated_size"].sum(),
+            "monthly_cost_subscription": g["monthly_cost_subscription"].sum(min_count=1),
+            "monthly_cost_burst": g["monthly_cost_burst"].sum(min_count=1),
+            "price_missing": g["price_missing"].any(),
+            "resource": g["resource"].first(),
+        }
+    )
+    drives = inv.drives.set_index("uuid")
+    keys = drives.index.append(agg.index.difference(drives.index))
+    agg = agg.reindex(keys)
+    no_snaps = agg["snapshot_count"].isna()
+    resource = drives["storage_type"].astype("string").reindex(keys).fillna(DEFAULT_RESOURCE)
+    out = pd.DataFrame(
+        {
+            "drive_uuid": pd.array(keys, dtype="string"),
+            "drive_name": drives["name"].reindex(keys).array,
+            "resource": agg["resource"].astype("string").fillna(resource).array,
+            "snapshot_count": agg["snapshot_count"].fillna(0).astype("Int64").array,
+            "snapshots_allocated": agg["snapshots_allocated"].fillna(0).astype("Int64").array,
+            "currency": pd.array([cur] * len(keys), dtype="string"),
+            "monthly_cost_subscription": agg["monthly_cost_subscription"].astype("Float64").mask(no_snaps, 0.0).array,
+            "monthly_cost_burst": agg["monthly_cost_burst"].astype("Float64").mask(no_snaps, 0.0).array,
+            "price_missing": agg["price_missing"].astype("boolean").fillna(False).array,
+        }
+    )
+    out = out.sort_values(["monthly_cost_burst", "snapshots_allocated", "drive_uuid"], ascending=[False, False, True],
+                          na_position="last")
+    return out.reset_index(drop=True)
+
+
+def _usage_for(inv: Inventory, resource: str, snapshot_bytes: int) -> tuple[int, int, int, bool]:
+    """(subscribed, using, burst, estimated) for one storage resource."""
+    u = inv.usage[inv.usage["resource"] == resource]
+    if not u.empty:
+        sub, using, burst = (int(u[c].fillna(0).iloc[0]) for c in ("subscribed", "using", "burst"))
+        return sub, using, burst, False
+    # No /currentusage/ entry: estimate from active subscriptions and provisioned drive sizes.
+    s = inv.subscriptions
+    sub = int(s.loc[(s["resource"] == resource) & (s["status"] == "active"), "amount"].fillna(0).sum())
+    d = inv.drives
+    using = int(d.loc[d["storage_type"].astype("string") == resource, "size"].fillna(0).sum()) + snapshot_bytes
+    return sub, using, max(0, using - sub), True
+
+
+def account_cost_summary(inv: Inventory, *, currency: str | None = None) -> pd.DataFrame:
+    """Per storage resource: subscribed, using, burst bytes, burst cost per month and the snapshots' share of it."""
+    cur = currency or inv.currency
+    snap_bytes = (
+        pd.Series(inv.snapshots["allocated_size"].fillna(0).to_numpy(dtype="int64"))
+        .groupby(np.asarray(_billing_resource(inv.snapshots)), sort=False)
+        .sum()
+    )
+    snap_bytes = snap_bytes[snap_bytes.index.notna()]
+    wanted = set(inv.usage["resource"].dropna()) & set(STORAGE_TYPES) | set(snap_bytes[snap_bytes > 0].index)
+    order = [r for r in STORAGE_TYPES if r in wanted] + sorted(wanted - set(STORAGE_TYPES))
+    r = rates(inv, order, cur)
+    rows = []
+    for res in order:
+        sb = int(snap_bytes.get(res, 0))
+        sub, using, burst, est = _usage_for(inv, res, sb)
+        sub_rate, burst_rate = r.at[res, "sub_rate"], r.at[res, "burst_rate"]
+        rows.append({
+            "resource": res, "subscribed": sub, "using": using, "burst": burst, "usage_estimated": est,
+            "snapshot_bytes": sb, "snapshot_share": sb / using if using else float("nan"), "bursting": burst > 0,
+            "currency": cur, "burst_level": r.at[res, "burst_level"], "price_subscription": sub_rate * 2**30,
+            "price_burst": burst_rate * 2**30, "burst_monthly_cost": burst * burst_rate,
+            "snapshots_burst_monthly_cost": min(sb, burst) * burst_rate,
+            "snapshots_monthly_cost_subscription": sb * sub_rate,
+            "price_missing": bool(np.isnan(sub_rate) or np.isnan(burst_rate)),
+        })
+    frame = pd.DataFrame(rows, columns=[c.name for c in schema.ACCOUNT_COST_COLUMNS])
+    return schema.conform(frame, schema.ACCOUNT_COST_COLUMNS)
+
+
+@dataclass(frozen=True, slots=True)
+class DeletionSavings:
+    """What deleting a set of snapshots would save; `by_resource` has the per-resource detail."""
+
+    by_resource: pd.DataFrame
+    snapshot_count: int
+    bytes_freed: int
+    currency: str
+    monthly_cost_subscription: float
+    monthly_cost_burst: float
+    saves_now_monthly: float  # only the part that reduces burst saves money today
+    frees_subscription_bytes: int  # the rest frees subscription room
+    price_missing: bool
+    unknown_uuids: tuple[str, ...] = ()
+
+    @property
+    def bursting(self) -> bool:
+        """Whether any of it reduces burst (so deleting saves money today)."""
+        return bool((self.by_resource["burst_bytes_reduced"] > 0).any())
+
+    def describe(self) -> str:
+        """One sentence for a confirmation dialog or the CLI."""
+        head = f"Deleting {self.snapshot_count} snapshots frees {human_bytes(self.bytes_freed)}"
+        if self.price_missing:
+            return head + f" (no {self.currency} price known for part of it)."
+        if self.bursting:
+            now = f"saves {money(self.saves_now_monthly, self.currency)}/month now (the account is bursting)"
+        else:
+            now = "saves nothing today (usage is within the subscription)"
+        rest = f"; {human_bytes(self.frees_subscription_bytes)} of subscription room is freed" \
+            if self.frees_subscription_bytes else ""
+        return f"{head}: {now}{rest}. At burst price they cost {money(self.monthly_cost_burst, self.currency)}/month."
+
+
+def _total(series: pd.Series) -> float:
+    # An empty selection costs 0, but a selection whose prices are all unknown stays NaN.
+    return 0.0 if series.empty else float(series.sum(min_count=1)) if series.notna().any() else float("nan")
+
+
+def deletion_savings(inv: Inventory, uuids: Iterable[str], *, currency: str | None = None) -> DeletionSavings:
+    """What deleting `uuids` saves now (burst reduction) and what it frees against the subscription."""
+    cur = currency or inv.currency
+    wanted = list(dict.fromkeys(uuids))
+    costs = snapshot_costs(inv, currency=cur)
+    chosen = costs[costs["uuid"].isin(wanted)]
+    unknown = tuple(sorted(set(wanted) - set(chosen["uuid"])))
+    account = account_cost_summary(inv, currency=cur).set_index("resource")
+    g = chosen.groupby("resource", sort=True)
+    rows = []
+    for res, part in g:
+        freed = int(part["allocated_size"].fillna(0).sum())
+        burst = int(account.at[res, "burst"]) if res in account.index else 0
+        reduced = min(freed, burst)
+        burst_rate = rates(inv, [res], cur).at[res, "burst_rate"]
+        rows.append({
+            "resource": res, "snapshot_count": len(part), "bytes_freed": freed, "currency": cur,
+            "monthly_cost_subscription": part["monthly_cost_subscription"].sum(min_count=1),
+            "monthly_cost_burst": part["monthly_cost_burst"].sum(min_count=1), "burst_bytes": burst,
+            "burst_bytes_reduced": reduced, "saves_now_monthly": reduced * burst_rate,
+            "frees_subscription_bytes": freed - reduced, "price_missing": bool(part["price_missing"].any()),
+        })
+    frame = schema.conform(pd.DataFrame(rows, columns=[c.name for c in schema.SAVINGS_COLUMNS]),
+                           schema.SAVINGS_COLUMNS)
+    return DeletionSavings(
+        by_resource=frame,
+        snapshot_count=len(chosen),
+        bytes_freed=int(frame["bytes_freed"].sum()),
+        currency=cur,
+        monthly_cost_subscription=_total(frame["monthly_cost_subscription"]),
+        monthly_cost_burst=_total(frame["monthly_cost_burst"]),
+        saves_now_monthly=_total(frame["saves_now_monthly"]),
+        frees_subscription_bytes=int(frame["frees_subscription_bytes"].sum()),
+        price_missing=bool(frame["price_missing"].any()),
+        unknown_uuids=unknown,
+    )

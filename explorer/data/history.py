@@ -1,0 +1,224 @@
+"""The observation history: an embedded DuckDB file with one row per snapshot per `record`.
+
+DuckDB lets one process write a file at a time. Every operation opens the file, works
+inside one transaction and closes it again, so a second recorder waits for the lock (up
+to `lock_timeout`) and then fails with a clear HistoryError; a half-written record is
+rolled back by DuckDB's WAL, never left in the file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from explorer.data import paths, schema
+from explorer.data.inventory import Inventory, Source
+from explorer.errors import HistoryError
+
+SCHEMA_VERSION = 1
+
+_DDL = """
+create table if not exists meta (key varchar primary key, value varchar);
+create table if not exists records (
+    record_id bigint primary key, observed_at timestamptz not null, source_key varchar not null,
+    endpoint varchar, account varchar, demo boolean, snapshot_count bigint, total_bytes bigint);
+create table if not exists observations (
+    record_id bigint not null, observed_at timestamptz not null, uuid varchar not null,
+    drive_uuid varchar, allocated_size bigint, status varchar);
+"""
+
+
+def source_key(source: Source) -> str:
+    """Which account a record belongs to; the demo's endpoint changes port every run, so it is just 'demo'."""
+    return "demo" if source.demo else f"{source.endpoint}|{source.account or ''}"
+
+
+@dataclass(frozen=True, slots=True)
+class RecordResult:
+    """What one `record` stored."""
+
+    record_id: int
+    observed_at: pd.Timestamp
+    snapshot_count: int
+    drive_count: int
+    total_bytes: int
+    path: Path
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryDiff:
+    """Changes between the baseline observation and the latest one (frames per `schema.HISTORY_DIFF_COLUMNS`)."""
+
+    baseline_at: pd.Timestamp
+    current_at: pd.Timestamp
+    new: pd.DataFrame
+    deleted: pd.DataFrame
+    grown: pd.DataFrame
+
+
+class HistoryStore:
+    """Observations of an account's snapshots over time, in `path` (default: the user data directory)."""
+
+    def __init__(self, path: str | Path | None = None, *, lock_timeout: float = 10.0):
+        self.path = Path(path) if path is not None else paths.history_path()
+        self.lock_timeout = lock_timeout
+        with self._connect() as con:
+            self._check_schema(con)
+
+    def __repr__(self) -> str:
+        return f"HistoryStore({str(self.path)!r})"
+
+    @contextlib.contextmanager
+    def _connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        deadline = time.monotonic() + self.lock_timeout
+        while True:
+            try:
+                con = duckdb.connect(str(self.path))
+                break
+            except duckdb.IOException as exc:
+                if "lock" not in str(exc).lower():
+                    raise HistoryError(f"cannot open the history store {self.path}: {exc}") from exc
+                if time.monotonic() >= deadline:
+                    raise HistoryError(
+                        f"the history store {self.path} is in use by another process "
+                        f"(waited {self.lock_timeout:g} s); try again when it has finished"
+                    ) from exc
+                time.sleep(0.05)  # poll the OS file lock until the deadline
+            except duckdb.Error as exc:
+                raise HistoryError(f"cannot open the history store {self.path}: {exc}") from exc
+        try:
+            yield con
+        except duckdb.Error as exc:
+            raise HistoryError(f"history store {self.path} failed: {exc}") from exc
+        finally:
+            con.close()
+
+    def _check_schema(self, con: duckdb.DuckDBPyConnection) -> None:
+        tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+        if tables and "meta" not in tables:
+            raise HistoryError(f"{self.path} is a DuckDB file but not a snapshot-explorer history store")
+        if "meta" in tables:
+            row = con.execute("select value from meta where key = 'schema_version'").fetchone()
+            version = int(row[0]) if row else 0
+            if version > SCHEMA_VERSION:
+                raise HistoryError(
+                    f"the history store {self.path} has schema version {version}, written by a newer "
+                    f"snapshot-explorer; this one reads up to version {SCHEMA_VERSION}. Upgrade to use it."
+                )
+        con.execute("begin")
+        con.execute(_DDL)
+        con.execute("insert or replace into meta values ('schema_version', ?)", [str(SCHEMA_VERSION)])
+        con.execute("commit")
+
+    def record(self, inv: Inventory) -> RecordResult:
+        """Append one observation of every snapshot in `inv` (at `inv.loaded_at`)."""
+        if inv.source.offline:
+            raise HistoryError("refusing to record a cached (offline) inventory: it is not a new observation")
+        s = inv.snapshots
+        observed_at = inv.loaded_at
+        rows = pa.table({
+            "uuid": pa.array(s["uuid"].astype(object), pa.string()),
+            "drive_uuid": pa.array(s["drive_uuid"].astype(object), pa.string()),
+            "allocated_size": pa.array(s["allocated_size"].astype(object).where(s["allocated_size"].notna(), None),
+                                       pa.int64()),
+            "status": pa.array(s["status"].astype(object).where(s["status"].notna(), None), pa.string()),
+        })
+        total = int(s["allocated_size"].sum())
+        with self._connect() as con:
+            con.execute("begin")
+            rid = con.execute("select coalesce(max(record_id), 0) + 1 from records").fetchone()[0]
+            src = inv.source
+            con.execute(
+                "insert into records values (?, ?, ?, ?, ?, ?, ?, ?)",
+                [rid, observed_at.to_pydatetime(), source_key(src), src.endpoint, src.account, src.demo, len(s), total],
+            )
+            con.register("new_rows", rows)
+            con.execute(
+                "insert into observations select ?, ?, uuid, drive_uuid, allocated_size, status from new_rows",
+                [rid, observed_at.to_pydatetime()],
+            )
+            con.unregister("new_rows")
+            con.execute("commit")
+        return RecordResult(rid, observed_at, len(s), int(s["drive_uuid"].nunique()), total, self.path)
+
+    def records(self, *, source: Source | None = None) -> pd.DataFrame:
+        """One row per `record`: record_id, observed_at, source_key, endpoint, account, demo, counts."""
+        where, params = self._where(source)
+        with self._connect() as con:
+            frame = con.execute(f"select * from records {where} order by record_id", params).df()
+        frame["observed_at"] = frame["observed_at"].astype(schema.UTC_TIME)
+        return frame
+
+    @staticmethod
+    def _where(source: Source | None, alias: str = "") -> tuple[str, list]:
+        if source is None:
+            return "", []
+        return f"where {alias}source_key = ?", [source_key(source)]
+
+    def observed_growth(self, drive_uuids: Iterable[str] | None = None, *, source: Source | None = None
+                        ) -> pd.DataFrame:
+        """Long frame (`drive_uuid`, `observed_at`, `allocated_bytes`, `snapshot_count`) across observations."""
+        where, params = self._where(source, "r.")
+        clauses = [where.removeprefix("where ")] if where else []
+        clauses.append("o.drive_uuid is not null")
+        if drive_uuids is not None:
+            clauses.append("list_contains(?, o.drive_uuid)")
+            params.append(list(drive_uuids))
+        sql = (
+            "select o.drive_uuid, o.observed_at, sum(coalesce(o.allocated_size, 0)) as allocated_bytes, "
+            "count(*) as snapshot_count from observations o join records r using (record_id) "
+            f"where {' and '.join(clauses)} group by all order by o.drive_uuid, o.observed_at"
+        )
+        with self._connect() as con:
+            frame = con.execute(sql, params).df()
+        return schema.conform(frame, schema.OBSERVED_GROWTH_COLUMNS)
+
+    def diff(self, since: pd.Timestamp | datetime | str | pd.Timedelta, *, source: Source | None = None
+             ) -> HistoryDiff:
+        """New, deleted and grown snapshots between the last observation at or before `since` and the latest.
+
+        `since` may be a time, or a Timedelta counted back from the latest observation.
+        With no observation before `since`, the first one is the baseline.
+        """
+        recs = self.records(source=source)
+        if recs.empty:
+            raise HistoryError("the history store has no observations yet; run `snapshot-explorer record` first")
+        current = recs.iloc[-1]
+        cutoff = current["observed_at"] - since if isinstance(since, pd.Timedelta) else _utc(since)
+        before = recs[recs["observed_at"] <= cutoff]
+        base = before.iloc[-1] if len(before) else recs.iloc[0]
+        with self._connect() as con:
+            sql = ("select uuid, drive_uuid, allocated_size from observations where record_id = ?")
+            old = con.execute(sql, [int(base["record_id"])]).df().set_index("uuid")
+            new = con.execute(sql, [int(current["record_id"])]).df().set_index("uuid")
+        both = old.join(new, how="outer", suffixes=("_before", "_after"))
+        frame = pd.DataFrame({
+            "uuid": both.index,
+            "drive_uuid": both["drive_uuid_after"].fillna(both["drive_uuid_before"]).to_numpy(),
+            "allocated_before": both["allocated_size_before"].to_numpy(),
+            "allocated_after": both["allocated_size_after"].to_numpy(),
+        })
+        frame["delta"] = frame["allocated_after"].fillna(0) - frame["allocated_before"].fillna(0)
+        frame = schema.conform(frame, schema.HISTORY_DIFF_COLUMNS)
+        in_old, in_new = frame["uuid"].isin(old.index), frame["uuid"].isin(new.index)
+        return HistoryDiff(
+            baseline_at=base["observed_at"],
+            current_at=current["observed_at"],
+            new=frame[~in_old].reset_index(drop=True),
+            deleted=frame[~in_new].reset_index(drop=True),
+            grown=frame[in_old & in_new & (frame["delta"] > 0)].reset_index(drop=True),
+        )
+
+
+def _utc(when: pd.Timestamp | datetime | str) -> pd.Timestamp:
+    ts = pd.Timestamp(when)
+    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")

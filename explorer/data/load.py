@@ -1,0 +1,161 @@
+"""Load an Inventory through the client (sync and async twins) and build it from decoded structs."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import msgspec
+import pandas as pd
+
+from explorer.client import models
+from explorer.data import frames
+from explorer.data.inventory import Inventory, Source
+
+log = logging.getLogger(__name__)
+
+#: progress(stage, done, total); total is None until known.
+Progress = Callable[[str, int, "int | None"], None]
+
+STAGES = ("snapshots", "drives", "billing")
+
+
+def inventory_source(origin: Any = None, *, endpoint: str | None = None, demo: bool | None = None,
+                     account: str | None = None, offline: bool = False) -> Source:
+    """A Source from a session, a settings object or a client (duck-typed), never copying secrets.
+
+    Explicit keywords win over what `origin` carries.
+    """
+    if isinstance(origin, Source):
+        return Source(endpoint or origin.endpoint, origin.demo if demo is None else demo, offline or origin.offline,
+                      account or origin.account)
+    inner = getattr(origin, "source", None)
+    if isinstance(inner, Source):
+        return inventory_source(inner, endpoint=endpoint, demo=demo, account=account, offline=offline)
+    client = getattr(origin, "client", origin)
+    endpoint = endpoint or getattr(origin, "endpoint", None) or getattr(client, "endpoint", None) or ""
+    account = account or getattr(origin, "account", None) or getattr(origin, "username", None) \
+        or getattr(client, "username", None)
+    demo = bool(getattr(origin, "demo", False)) if demo is None else demo
+    return Source(endpoint=str(endpoint), demo=demo, offline=offline, account=account)
+
+
+def _currency(*candidates: Any) -> str:
+    for c in candidates:
+        cur = getattr(c, "currency", None)
+        if cur:
+            return cur
+    return "EUR"  # nothing said otherwise; CloudSigma's own default in Europe
+
+
+def build_inventory(
+    *,
+    snapshots: Sequence[models.Snapshot] = (),
+    drives: Sequence[models.Drive] = (),
+    pricing: models.Pricing | None = None,
+    subscriptions: Sequence[models.Subscription] = (),
+    usage: models.CurrentUsage | None = None,
+    capabilities: models.Capabilities | None = None,
+    balance: models.Balance | None = None,
+    profile: models.Profile | None = None,
+    tags: Sequence[models.Tag] = (),
+    source: Source | None = None,
+    loaded_at: pd.Timestamp | None = None,
+) -> Inventory:
+    """Turn decoded API objects into an Inventory. Pure: no IO."""
+    loaded_at = loaded_at if loaded_at is not None else pd.Timestamp.now(tz="UTC")
+    tag_names = {t.uuid: t.name for t in tags if t.name}
+    drives_base = frames.drives_base_frame(drives, tag_names)
+    snaps = frames.snapshots_frame(snapshots, drives_base, tag_names, loaded_at)
+    quota = msgspec.structs.asdict(capabilities.snapshots) if capabilities and capabilities.snapshots else {}
+    return Inventory(
+        snapshots=snaps,
+        drives=frames.attach_snapshot_stats(drives_base, snaps),
+        prices=frames.prices_frame(pricing),
+        subscriptions=frames.subscriptions_frame(subscriptions),
+        usage=frames.usage_frame(usage),
+        burst_levels=dict(pricing.current) if pricing else {},
+        next_levels=dict(pricing.next) if pricing else {},
+        snapshot_quota=quota,
+        currency=_currency(balance, usage.balance if usage else None, profile),
+        source=source or Source(endpoint=""),
+        loaded_at=loaded_at,
+    )
+
+
+def _stage(progress: Progress | None, stage: str):
+    if progress is None:
+        return None
+    return lambda done, total=None: progress(stage, done, total)
+
+
+def _save_cache(inv: Inventory) -> None:
+    from explorer.data import cache
+
+    try:
+        cache.save_cached_inventory(inv)
+    except (OSError, ValueError) as exc:  # the cache is a convenience; a full disk must not fail a load
+        log.warning("could not write the offline cache: %s", exc)
+
+
+def load_inventory(client: Any, *, progress: Progress | None = None, source: Source | None = None,
+                   cache: bool = True) -> Inventory:
+    """Fetch snapshots, drives and billing data through a `CloudSigmaClient` and build the Inventory.
+
+    After a successful load the inventory is saved as the offline cache (unless `cache=False`).
+    """
+    snaps = client.snapshots.list(progress=_stage(progress, "snapshots"))
+    drives = client.drives.list(progress=_stage(progress, "drives"))
+    if progress:
+        progress("billing", 0, 6)
+    parts = {}
+    for i, (name, call) in enumerate(_billing_calls(client)):
+        parts[name] = call()
+        if progress:
+            progress("billing", i + 1, 6)
+    inv = build_inventory(snapshots=snaps, drives=drives, source=source or inventory_source(client), **parts)
+    if cache:
+        _save_cache(inv)
+    return inv
+
+
+def _billing_calls(client: Any) -> list[tuple[str, Callable[[], Any]]]:
+    return [
+        ("pricing", client.pricing),
+        ("subscriptions", client.subscriptions),
+        ("usage", client.current_usage),
+        ("capabilities", client.capabilities),
+        ("balance", client.balance),
+        ("tags", client.tags.list),
+    ]
+
+
+async def load_inventory_async(client: Any, *, progress: Progress | None = None, source: Source | None = None,
+                               cache: bool = True) -> Inventory:
+    """The async twin of :func:`load_inventory`: every request runs concurrently on an `AsyncCloudSigmaClient`."""
+    billing = _billing_calls(client)
+    done_billing = 0
+
+    async def counted(call):
+        nonlocal done_billing
+        result = await call()
+        done_billing += 1
+        if progress:
+            progress("billing", done_billing, len(billing))
+        return result
+
+    results = await asyncio.gather(
+        client.snapshots.list(progress=_stage(progress, "snapshots")),
+        client.drives.list(progress=_stage(progress, "drives")),
+        *(counted(call) for _, call in billing),
+    )
+    parts = dict(zip([name for name, _ in billing], results[2:], strict=True))
+    # Building 100k rows takes a moment; keep the event loop (the TUI) responsive.
+    inv = await asyncio.to_thread(
+        build_inventory, snapshots=results[0], drives=results[1], source=source or inventory_source(client), **parts
+    )
+    if cache:
+        await asyncio.to_thread(_save_cache, inv)
+    return inv

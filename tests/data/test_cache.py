@@ -1,0 +1,41 @@
+"""The offline cache round-trips every frame and marks the result offline with its age."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from pandas.testing import assert_frame_equal
+
+from explorer.data import paths
+from explorer.data.cache import CacheError, inventory_age, load_cached_inventory, save_cached_inventory
+from explorer.data.inventory import Source
+from explorer.errors import ExplorerError
+
+
+def test_round_trip_keeps_frames_and_fields(small_inventory, tmp_path, monkeypatch):
+    monkeypatch.setenv(paths.ENV_DATA_DIR, str(tmp_path / "data"))
+    save_cached_inventory(small_inventory)
+    got = load_cached_inventory()
+    for name in ("snapshots", "drives", "prices", "subscriptions", "usage"):
+        assert_frame_equal(getattr(got, name), getattr(small_inventory, name), obj=name)
+    assert got.source == Source(small_inventory.source.endpoint, demo=True, offline=True, account="me@x")
+    assert got.burst_levels == small_inventory.burst_levels
+    assert got.currency == "EUR" and got.loaded_at == small_inventory.loaded_at
+    assert inventory_age(got, now=got.loaded_at + pd.Timedelta(hours=3)) == pd.Timedelta(hours=3)
+
+
+def test_second_save_replaces_the_first(small_inventory, make, tmp_path):
+    from explorer.data.load import build_inventory
+
+    save_cached_inventory(small_inventory, tmp_path)
+    newer = build_inventory(snapshots=[make.snap("z", None, 1, None)], loaded_at=make.LOADED_AT + pd.Timedelta("1D"))
+    save_cached_inventory(newer, tmp_path)
+    got = load_cached_inventory(tmp_path)
+    assert got.snapshots["uuid"].tolist() == ["z"]
+    assert len(list(tmp_path.glob("*.parquet"))) == 5  # the older load's files are gone
+
+
+def test_no_cache_is_a_clear_error(tmp_path):
+    with pytest.raises(CacheError, match="no cached inventory") as err:
+        load_cached_inventory(tmp_path / "none")
+    assert isinstance(err.value, ExplorerError)
