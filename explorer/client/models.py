@@ -10,7 +10,7 @@ them vectorised.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import msgspec
 
@@ -185,3 +185,27 @@ class ListMeta(msgspec.Struct, omit_defaults=True):
     limit: int | None = None
     offset: int | None = None
     total_count: int | None = None
+
+
+T = TypeVar("T")
+
+
+class Page(msgspec.Struct, Generic[T]):
+    """A list answer: `{"meta": {...}, "objects": [...]}` (extra top-level keys are ignored)."""
+
+    objects: list[T] = []
+    meta: ListMeta = msgspec.field(default_factory=ListMeta)
+
+
+class Objects(msgspec.Struct, Generic[T]):
+    """A create answer (201) or a wrapped action answer: `{"objects": [...]}`."""
+
+    objects: list[T] = []
+
+
+class UuidOnly(msgspec.Struct):
+    """An object listed with `fields=uuid,...`: just enough to compare sets."""
+
+    uuid: str
+    name: str | None = None
+    drive: Ref | None = None

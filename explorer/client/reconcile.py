@@ -1,0 +1,189 @@
+"""Creating snapshots and cloning them without ever making a duplicate after a lost answer.
+
+A POST is not idempotent, so after an ambiguous failure (sent, but the answer was lost)
+these plans look for what the request would have created before deciding to send it
+again. Snapshots are named client-side when the user gave no name, so they can be
+found by name; a clone is found as a new drive named after the snapshot.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+import msgspec
+
+from explorer import errors
+from explorer.client import wire
+from explorer.client.models import Drive, Objects, Page, Snapshot, UuidOnly
+
+RECONCILE_GRACE = 2.0
+"""Seconds to keep looking for the object a lost request may still be creating."""
+RECONCILE_POLL = 0.25
+
+
+def default_snapshot_name(drive_uuid: str, now: datetime | None = None) -> str:
+    """CloudSigma's own default: ``{drive_uuid}__{YYYY-MM-DD}__{HH_MM_SS}`` in UTC."""
+    now = (now or datetime.now(UTC)).astimezone(UTC)
+    return f"{drive_uuid}__{now:%Y-%m-%d}__{now:%H_%M_%S}"
+
+
+def _drive_uuid(value: Any) -> str:
+    if isinstance(value, str) and value:
+        return value
+    uuid = getattr(value, "uuid", None) or (value.get("uuid") if isinstance(value, dict) else None)
+    if not uuid:
+        raise errors.ValidationError(f"a snapshot needs a drive uuid, got {value!r}")
+    return uuid
+
+
+def snapshot_bodies(specs: Iterable[dict[str, Any]], now: datetime | None = None) -> list[dict[str, Any]]:
+    """Request bodies with drive as a uuid and a name always set."""
+    bodies = []
+    for spec in specs:
+        unknown = set(spec) - {"drive", "name", "meta", "tags"}
+        if unknown:
+            raise errors.ValidationError(f"unknown snapshot field(s): {', '.join(sorted(unknown))}")
+        drive = _drive_uuid(spec.get("drive"))
+        body: dict[str, Any] = {"drive": drive, "name": spec.get("name") or default_snapshot_name(drive, now)}
+        if spec.get("meta") is not None:
+            body["meta"] = spec["meta"]
+        if spec.get("tags") is not None:
+            body["tags"] = [_drive_uuid(t) for t in spec["tags"]]
+        bodies.append(body)
+    return bodies
+
+
+def _poll_until(lookup: Callable[[], wire.Plan], enough: Callable[[Any], bool], grace: float) -> wire.Plan:
+    """Run the lookup plan until ``enough(result)`` or ``grace`` seconds passed; return the last result."""
+    deadline = time.monotonic() + grace
+    while True:
+        result = yield from lookup()
+        if enough(result) or time.monotonic() >= deadline:
+            return result
+        yield wire.Sleep(RECONCILE_POLL)
+
+
+def create_snapshots(
+    specs: list[dict[str, Any]], *, attempts: int = 3, grace: float = RECONCILE_GRACE, now: datetime | None = None
+) -> wire.Plan:
+    """Plan: create snapshots; after a lost answer, adopt the ones that exist and resend only the rest."""
+    pending = snapshot_bodies(specs, now)
+    if not pending:
+        return []
+    names = sorted({b["name"] for b in pending})
+    by_name = {"name": names, "drive": sorted({b["drive"] for b in pending})}
+    lookup_params = {**wire.encode_filters(by_name), "limit": "0"}
+    # Snapshots that already carry these names are not ours: remember them first.
+    before: Page = yield wire.Call(
+        "GET", "snapshots/", {**lookup_params, "fields": "uuid"}, decode=wire.typed(Page[UuidOnly])
+    )
+    known = {o.uuid for o in before.objects}
+    found: dict[int, Snapshot] = {}
+    order = list(range(len(pending)))
+
+    def lookup() -> wire.Plan:
+        page = yield wire.Call("GET", "snapshots/detail/", lookup_params, decode=wire.typed(Page[Snapshot]))
+        return _match_new(page.objects, pending, [i for i in order if i not in found], known)
+
+    for attempt in range(1, attempts + 1):
+        todo = [i for i in order if i not in found]
+        try:
+            answer: Objects = yield wire.Call(
+                "POST", "snapshots/", body={"objects": [pending[i] for i in todo]},
+                decode=wire.typed(Objects[Snapshot]),
+            )
+        except errors.OutcomeUnknownError as exc:
+            wanted = len(todo)
+            matched = yield from _poll_until(lookup, lambda m, n=wanted: len(m) == n, grace)
+            found.update(matched)
+            known.update(s.uuid for s in matched.values())
+            if len(found) == len(pending):
+                return [found[i] for i in order]
+            if attempt == attempts:
+                missing = ", ".join(pending[i]["name"] for i in order if i not in found)
+                raise errors.OutcomeUnknownError(
+                    f"could not confirm that snapshot(s) {missing} were created after {attempts} attempts ({exc}); "
+                    "list the drive's snapshots by that name before trying again",
+                    method="POST", url=exc.url,
+                ) from exc
+            continue
+        for i, snap in zip(todo, answer.objects, strict=False):
+            found[i] = snap
+        return [found[i] for i in order if i in found]
+    raise AssertionError("unreachable")
+
+
+def _match_new(
+    objects: list[Snapshot], pending: list[dict[str, Any]], todo: list[int], known: set[str]
+) -> dict[int, Snapshot]:
+    """Pair each still-missing spec with a new snapshot of the same name and drive."""
+    pool = [s for s in objects if s.uuid not in known]
+    matched: dict[int, Snapshot] = {}
+    for i in todo:
+        for s in pool:
+            if s.name == pending[i]["name"] and s.drive is not None and s.drive.uuid == pending[i]["drive"]:
+                matched[i] = s
+                pool.remove(s)
+                break
+    return matched
+
+
+class _MaybeWrapped(msgspec.Struct):
+    objects: list[Drive] | None = None
+
+
+def decode_clone_answer(content: bytes) -> Drive:
+    """The clone answer is a bare drive in the docs' dump but ``{"objects": [drive]}`` for drive clones."""
+    wrapped = wire.typed(_MaybeWrapped)(content).objects
+    if wrapped is None:
+        return wire.typed(Drive)(content)
+    if len(wrapped) != 1:
+        # Raised as msgspec's error so the caller reports it like any other wrong shape.
+        raise msgspec.ValidationError(f"a clone answer held {len(wrapped)} drives, expected one")
+    return wrapped[0]
+
+
+def clone_snapshot(
+    uuid: str, body: dict[str, Any], params: dict[str, str], *, attempts: int = 3, grace: float = RECONCILE_GRACE
+) -> wire.Plan:
+    """Plan: clone a snapshot to a new drive; after a lost answer, adopt the new drive if it exists."""
+    snap: Snapshot = yield wire.Call("GET", f"snapshots/{uuid}/", decode=wire.typed(Snapshot))
+    # Without a name the drive is named after the snapshot, possibly with a clone-naming suffix.
+    expected = body.get("name") or snap.name or uuid
+    lookup_params = {**wire.encode_filters({"name__contains": expected}), "limit": "0"}
+    before: Page = yield wire.Call(
+        "GET", "drives/", {**lookup_params, "fields": "uuid"}, decode=wire.typed(Page[UuidOnly])
+    )
+    known = {o.uuid for o in before.objects}
+
+    def lookup() -> wire.Plan:
+        page = yield wire.Call("GET", "drives/detail/", lookup_params, decode=wire.typed(Page[Drive]))
+        return [d for d in page.objects if d.uuid not in known]
+
+    for attempt in range(1, attempts + 1):
+        try:
+            return (
+                yield wire.Call(
+                    "POST", f"snapshots/{uuid}/action/", {"do": "clone", **params}, body=body,
+                    decode=decode_clone_answer,
+                )
+            )
+        except errors.OutcomeUnknownError as exc:
+            new = yield from _poll_until(lookup, bool, grace)
+            if len(new) == 1:
+                return new[0]
+            hint = f"look for a drive named like {expected!r} (status cloning_dst) before cloning again"
+            if len(new) > 1:
+                uuids = ", ".join(d.uuid for d in new)
+                raise errors.OutcomeUnknownError(
+                    f"cloning snapshot {uuid}: its answer was lost and several new drives appeared ({uuids}); {hint}",
+                    method="POST", url=exc.url,
+                ) from exc
+            if attempt == attempts:
+                raise errors.OutcomeUnknownError(
+                    f"cloning snapshot {uuid} may or may not have started ({exc}); {hint}", method="POST", url=exc.url
+                ) from exc
+    raise AssertionError("unreachable")

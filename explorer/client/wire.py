@@ -1,0 +1,221 @@
+"""The sans-IO core: request steps a plan yields, filter encoding, and response interpretation.
+
+Every API call is written once as a *plan*: a generator that yields :class:`Call`,
+:class:`Gather`, :class:`Sleep` or :class:`Emit` steps and receives each step's result
+(or has the call's :class:`~explorer.errors.ExplorerError` thrown into it). The sync
+and async drivers only execute steps, so both clients share every line of API logic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from functools import cache
+from typing import Any
+
+import msgspec
+
+from explorer import errors
+
+Decoder = Callable[[bytes], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """One HTTP request and how to read its answer."""
+
+    method: str
+    path: str  # relative to the endpoint, always with a trailing slash
+    params: dict[str, str] | None = None
+    body: Any = None
+    decode: Decoder | None = None  # None: the body is ignored (204 "deletion started")
+    #: after a retried attempt, a 404 means an earlier attempt already did the work (DELETE).
+    gone_ok_on_retry: bool = False
+
+    def __post_init__(self):
+        if not self.path.endswith("/"):
+            raise ValueError(f"API paths end with '/': {self.path!r}")
+
+    @property
+    def idempotent(self) -> bool:
+        return self.method != "POST"
+
+    def describe(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+@dataclass(frozen=True, slots=True)
+class Gather:
+    """Several calls run concurrently (at most ``limit`` at once); the result is their list, in order."""
+
+    calls: tuple[Call, ...]
+    limit: int = 4
+    #: called as each call completes (index, result), in the caller's thread/loop.
+    on_each: Callable[[int, Any], None] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Sleep:
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class Emit:
+    """A value handed out while the plan goes on (one page of ``iter_pages``)."""
+
+    value: Any
+
+
+Step = Call | Gather | Sleep | Emit
+Plan = Generator[Step, Any, Any]
+
+
+# ---------------------------------------------------------------- filters
+
+FILTER_NAMES = ("uuid", "name", "name__contains", "tag", "tag__name", "drive")
+
+
+def escape_filter_value(value: str) -> str:
+    """Escape one OR-alternative: a comma is ``\\,``, a backslash before a comma is doubled."""
+    return value.replace("\\", "\\\\").replace(",", "\\,")
+
+
+def encode_filters(filters: dict[str, Any]) -> dict[str, str]:
+    """Query params for the documented filters; a list means OR and is sent comma-joined."""
+    params: dict[str, str] = {}
+    for key, value in filters.items():
+        if value is None:
+            continue
+        if key not in FILTER_NAMES:
+            raise TypeError(f"unknown filter {key!r}; the API filters on {', '.join(FILTER_NAMES)}")
+        values = [value] if isinstance(value, str) else list(value)
+        if not values:
+            raise errors.ValidationError(f"filter {key} was given an empty list; nothing can match")
+        params[key] = ",".join(escape_filter_value(str(v)) for v in values)
+    return params
+
+
+def encode_fields(fields: Iterable[str] | None) -> dict[str, str]:
+    return {} if not fields else {"fields": ",".join(fields)}
+
+
+# ---------------------------------------------------------------- decoding
+
+
+@cache
+def typed(tp: Any) -> Decoder:
+    """A cached msgspec decoder for ``tp`` (building decoders is the slow part)."""
+    return msgspec.json.Decoder(tp).decode
+
+
+def excerpt(content: bytes, limit: int = 160) -> str:
+    text = content[:limit].decode("utf-8", "replace")
+    text = " ".join(text.split())
+    return text + ("…" if len(content) > limit else "")
+
+
+def decode_body(call: Call, content: bytes, content_type: str, url: str) -> Any:
+    """Decode a success body, turning anything unexpected into :class:`~explorer.errors.DecodeError`."""
+    if call.decode is None:
+        return None
+    if "html" in content_type.lower() or content.lstrip()[:1] == b"<":
+        raise errors.DecodeError(
+            f"{call.describe()} returned an HTML page instead of JSON (a proxy, captive portal or maintenance page?)",
+            url=url,
+            body_excerpt=excerpt(content),
+        )
+    try:
+        return call.decode(content)
+    except (msgspec.DecodeError, UnicodeDecodeError, RecursionError) as exc:
+        # msgspec.ValidationError subclasses DecodeError: wrong shape and bad JSON both land here.
+        if not content:
+            what = "an empty body"
+        elif isinstance(exc, msgspec.ValidationError):
+            what = f"JSON of an unexpected shape ({exc})"
+        else:
+            what = "a truncated or invalid JSON body"
+        raise errors.DecodeError(
+            f"{call.describe()} returned {what}", url=url, body_excerpt=excerpt(content)
+        ) from exc
+
+
+class _ErrorEntry(msgspec.Struct):
+    error_message: Any = None
+    error_type: Any = None
+    error_point: Any = None
+
+
+_STATUS_ERRORS: dict[int, type[errors.ApiError]] = {
+    401: errors.AuthenticationError,
+    402: errors.PaymentRequiredError,
+    403: errors.PermissionDeniedError,
+    404: errors.NotFoundError,
+    429: errors.RateLimitedError,
+}
+
+
+def parse_error_list(content: bytes) -> tuple[errors.ApiErrorDetail, ...]:
+    """CloudSigma's ``[{error_type, error_point, error_message}]``; a lone object is accepted too."""
+    try:
+        raw = msgspec.json.decode(content)
+    except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
+        return ()
+    items = raw if isinstance(raw, list) else [raw]
+    details = []
+    for item in items:
+        if not isinstance(item, dict) or "error_message" not in item:
+            continue
+        entry = msgspec.convert(item, _ErrorEntry)
+        details.append(
+            errors.ApiErrorDetail(
+                error_type=None if entry.error_type is None else str(entry.error_type),
+                error_point=None if entry.error_point is None else str(entry.error_point),
+                error_message=str(entry.error_message),
+            )
+        )
+    return tuple(details)
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds from a ``Retry-After`` header (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def api_error(
+    call: Call, status: int, reason: str, headers: Any, content: bytes, url: str
+) -> errors.ApiError:
+    """The :class:`~explorer.errors.ApiError` subclass for an error answer, quoting CloudSigma's message."""
+    details = parse_error_list(content)
+    request_id = headers.get("x-request-id")
+    if details:
+        said = "; ".join(
+            f'"{d.error_message}"' + (f" ({d.error_point})" if d.error_point else "") for d in details
+        )
+    elif content:
+        said = f"non-CloudSigma body: {excerpt(content, 120)}"
+    else:
+        said = "no details given"
+    message = f"{call.describe()} failed with {status} {reason}: {said}".rstrip()
+    if request_id:
+        message += f" [X-REQUEST-ID {request_id}]"
+    cls = _STATUS_ERRORS.get(status) or (errors.ServerError if status >= 500 else errors.ApiError)
+    kwargs: dict[str, Any] = dict(
+        status_code=status, errors=details, request_id=request_id, method=call.method, url=url
+    )
+    if cls is errors.RateLimitedError:
+        kwargs["retry_after"] = parse_retry_after(headers.get("retry-after"))
+    return cls(message, **kwargs)
