@@ -1,1 +1,37 @@
-"""tui layer."""
+"""The Textual TUI; :func:`make_app` is the one factory for the CLI and the tests."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from explorer.data.inventory import Inventory, Source
+    from explorer.tui.app import SnapshotExplorerApp
+
+
+def make_app(
+    client: Any,
+    *,
+    read_only: bool = False,
+    source: Source | None = None,
+    inventory: Inventory | None = None,
+    poll_seconds: float = 1.0,
+) -> SnapshotExplorerApp:
+    """Build the app around an async client (or `client=None` to show a given, e.g. cached, inventory read-only).
+
+    `source` says where the data comes from (badges); by default it is taken from the
+    client or the inventory. `poll_seconds` is how often creating snapshots and clone
+    jobs are polled.
+    """
+    from explorer.data.load import inventory_source
+    from explorer.tui.app import SnapshotExplorerApp
+
+    if source is None:
+        source = inventory.source if inventory is not None else inventory_source(client)
+    if client is None and inventory is None:
+        raise ValueError("make_app needs a client or an inventory")
+    return SnapshotExplorerApp(client, source=source, read_only=read_only, inventory=inventory,
+                               poll_seconds=poll_seconds)
+
+
+__all__ = ["make_app"]

@@ -61,9 +61,27 @@ def make_inventory(n_snapshots: int = 12, *, seed: int = 7, now: pd.Timestamp = 
     allocated = snaps.groupby("drive_uuid")["allocated_size"].sum()
     drives["snapshot_count"] = drives["uuid"].map(counts).fillna(0)
     drives["snapshots_allocated"] = drives["uuid"].map(allocated).fillna(0)
+    month = 30 * 86400
+    prices = pd.DataFrame(
+        {
+            "resource": ["dssd", "dssd", "zadara", "zadara"],
+            "level": [0, 3, 0, 3],
+            "currency": ["EUR"] * 4,
+            "price": [0.08, 0.16, 0.10, 0.20],
+            "unit": ["GB/month"] * 4,
+            "multiplier": [2**30 * month] * 4,
+        }
+    )
+    usage = pd.DataFrame(
+        {"resource": ["dssd", "zadara"], "subscribed": [2**40, 2**40], "using": [2**40 + 50 * 2**30, 2**39],
+         "burst": [50 * 2**30, 0]}
+    )
     return Inventory(
         snapshots=schema.conform(snaps, schema.SNAPSHOT_COLUMNS),
         drives=schema.conform(drives, schema.DRIVE_COLUMNS),
+        prices=schema.conform(prices, schema.PRICE_COLUMNS),
+        usage=schema.conform(usage, schema.USAGE_COLUMNS),
+        burst_levels={"dssd": 3, "zadara": 3},
         currency="EUR",
         source=Source(endpoint="http://fabricated/api/2.0/", demo=True),
         loaded_at=now,

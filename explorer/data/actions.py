@@ -1,0 +1,205 @@
+"""Thin async wrappers over the client for the TUI: a first-page preview, and writes with per-item reports.
+
+Each returns plain values (structs or :class:`ItemResult` lists) and raises only
+:mod:`explorer.errors` exceptions, so a front end never needs httpx. Meta typed by a
+person is checked by :func:`validate_meta` before anything is sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from explorer.errors import ApiError, ExplorerError, NotFoundError, ValidationError
+
+META_KEY_MAX = 32  # CloudSigma: meta keys are limited to 32 characters, values are strings
+_TRANSITIONAL_DRIVE = ("creating", "cloning_dst", "cloning_src", "copying", "resizing", "uploading")
+
+
+@dataclass(frozen=True, slots=True)
+class ItemResult:
+    """The outcome for one object of a bulk action."""
+
+    uuid: str
+    name: str
+    ok: bool
+    message: str = ""
+
+
+async def preview_inventory(client: Any, *, page_size: int = 500, source: Any = None) -> Any:
+    """An Inventory of the first page of snapshots plus all drives, to paint rows while the full load runs."""
+    from explorer.data.load import build_inventory, inventory_source
+
+    pages = client.snapshots.iter_pages(page_size=page_size)
+    first: list = []
+    if hasattr(pages, "__aiter__"):
+        async for page in pages:
+            first = list(page)
+            break
+        if hasattr(pages, "aclose"):
+            await pages.aclose()  # stop paging: the full load fetches everything anyway
+    else:
+        first = list(next(iter(pages), []))
+    drives = await client.drives.list()
+    return build_inventory(snapshots=first, drives=drives, source=source or inventory_source(client))
+
+
+def validate_meta(meta: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> dict[str, str]:
+    """Return meta as a `dict[str, str]`, or raise ValidationError naming the bad key."""
+    pairs = meta.items() if isinstance(meta, Mapping) else meta
+    out: dict[str, str] = {}
+    for key, value in pairs:
+        if not isinstance(key, str) or not key.strip():
+            raise ValidationError("meta keys must be non-empty text")
+        key = key.strip()
+        if len(key) > META_KEY_MAX:
+            raise ValidationError(f"meta key {key!r} has {len(key)} characters; the limit is {META_KEY_MAX}")
+        if not isinstance(value, str):
+            raise ValidationError(f"meta value of {key!r} must be text, not {type(value).__name__}")
+        if key in out:
+            raise ValidationError(f"meta key {key!r} is given twice")
+        out[key] = value
+    return out
+
+
+def parse_meta_lines(text: str) -> dict[str, str]:
+    """Parse `key=value` lines (blank lines ignored) typed in a form, then validate them."""
+    pairs = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        key, sep, value = line.partition("=")
+        if not sep:
+            raise ValidationError(f"meta line {n} needs the form key=value (got {line.strip()!r})")
+        pairs.append((key.strip(), value.strip()))
+    return validate_meta(pairs)
+
+
+async def create_snapshot(client: Any, drive_uuid: str, *, name: str | None = None,
+                          meta: Mapping[str, Any] | None = None) -> Any:
+    """Create one snapshot of a drive; it starts in `creating`."""
+    checked = validate_meta(meta) if meta else None
+    return await client.snapshots.create(drive_uuid, name=name or None, meta=checked)
+
+
+async def update_snapshot(client: Any, uuid: str, *, name: str | None = None,
+                          meta: Mapping[str, Any] | None = None) -> Any:
+    """Rename and/or replace the meta of a snapshot (PUT replaces the whole meta)."""
+    checked = validate_meta(meta) if meta is not None else None
+    return await client.snapshots.update(uuid, name=name or None, meta=checked)
+
+
+async def wait_available(client: Any, uuid: str, *, timeout: float = 600, poll: float = 1.0) -> Any:
+    """Poll until a new snapshot is `available` (returns it)."""
+    return await client.snapshots.wait_for_status(uuid, "available", timeout=timeout, poll=poll)
+
+
+def _message(exc: ExplorerError) -> str:
+    # CloudSigma's own words when it gave any; otherwise our message.
+    if isinstance(exc, ApiError) and exc.errors:
+        return "; ".join(e.error_message for e in exc.errors)
+    return str(exc)
+
+
+async def _still_present(client: Any, uuids: Sequence[str]) -> set[str]:
+    present: set[str] = set()
+    for start in range(0, len(uuids), 200):  # keep the query string a sane length
+        chunk = list(uuids[start : start + 200])
+        present.update(s.uuid for s in await client.snapshots.list(uuid=chunk, fields=["uuid"]))
+    return present
+
+
+async def delete_snapshots(
+    client: Any,
+    items: Mapping[str, str],
+    *,
+    verify_timeout: float = 30.0,
+    poll: float = 0.5,
+    on_item: Callable[[ItemResult], None] | None = None,
+) -> list[ItemResult]:
+    """Delete snapshots (`{uuid: name}`) and report each one.
+
+    Many go through the bulk endpoint; deletion is asynchronous, so the list is then
+    polled until they are gone. If the bulk call is refused, each is deleted on its
+    own so one bad item does not block the rest, and each gets its own message.
+    """
+    uuids = list(items)
+    results: dict[str, ItemResult] = {}
+    if len(uuids) > 1:
+        try:
+            await client.snapshots.delete_many(uuids)
+        except ApiError:
+            pass  # fall back to one by one below, which says which item was refused
+        else:
+            deadline = time.monotonic() + verify_timeout
+            remaining = set(uuids)
+            while remaining and time.monotonic() < deadline:
+                remaining &= await _still_present(client, sorted(remaining))
+                if remaining:
+                    await asyncio.sleep(poll)
+            for u in uuids:
+                ok = u not in remaining
+                results[u] = ItemResult(u, items[u], ok, "deleted" if ok else "still listed after the bulk delete")
+            if not remaining:
+                return _emit(results, uuids, on_item)
+            uuids = sorted(remaining)  # retry the stragglers one by one
+    for u in uuids:
+        try:
+            await client.snapshots.delete(u)
+            results[u] = ItemResult(u, items[u], True, "deleted")
+        except NotFoundError as exc:
+            results[u] = ItemResult(u, items[u], False, f"not found: {_message(exc)}")
+        except ExplorerError as exc:
+            results[u] = ItemResult(u, items[u], False, _message(exc))
+    return _emit(results, list(items), on_item)
+
+
+def _emit(results: dict[str, ItemResult], order: Sequence[str], on_item) -> list[ItemResult]:
+    out = [results[u] for u in order]
+    if on_item:
+        for r in out:
+            on_item(r)
+    return out
+
+
+async def clone_snapshot(client: Any, uuid: str, *, name: str | None = None, media: str | None = None,
+                         avoid: Sequence[str] | None = None) -> Any:
+    """Clone a snapshot to a new drive (returned in `cloning_dst`)."""
+    return await client.snapshots.clone(uuid, name=name or None, media=media or None, avoid=list(avoid or []) or None)
+
+
+async def follow_job(
+    client: Any,
+    drive: Any,
+    *,
+    progress: Callable[[str | None, int | None], None] | None = None,
+    timeout: float = 1200,
+    poll: float = 1.0,
+) -> Any:
+    """Follow a cloned drive until it leaves its transitional status; returns the final Drive.
+
+    `progress(status, percent)` is called on every poll with the drive's status and its
+    job's progress (None when the drive carries no job).
+    """
+    deadline = time.monotonic() + timeout
+    job_uuid = drive.jobs[0].uuid if getattr(drive, "jobs", None) else None
+    current = drive
+    while True:
+        percent = None
+        if job_uuid:
+            try:
+                job = await client.jobs.get(job_uuid)
+                percent = job.data.progress if job.data else None
+            except NotFoundError:
+                job_uuid = None  # jobs are kept a few days; a missing one is not a failure
+        if progress:
+            progress(current.status, percent)
+        if current.status not in _TRANSITIONAL_DRIVE:
+            return current
+        if time.monotonic() > deadline:
+            raise ExplorerError(f"drive {current.name or current.uuid} is still {current.status} after {timeout:.0f}s")
+        await asyncio.sleep(poll)
+        current = await client.drives.get(current.uuid)

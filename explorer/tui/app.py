@@ -1,0 +1,43 @@
+"""The Textual App: holds the client and settings, pushes the browser, offers palette commands."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+from explorer.data.inventory import Inventory, Source
+from explorer.tui.screens.browser import BrowserScreen
+
+
+class SnapshotExplorerApp(App[None]):
+    """Build it with :func:`explorer.tui.make_app`; all state lives in the browser screen."""
+
+    CSS_PATH = Path(__file__).with_name("app.tcss")
+    TITLE = "Snapshot Explorer"
+
+    def __init__(self, client, *, source: Source, read_only: bool = False, inventory: Inventory | None = None,
+                 poll_seconds: float = 1.0) -> None:
+        super().__init__()
+        self.client = client
+        self.source = source
+        self.read_only = read_only
+        self.browser = BrowserScreen(client, source=source, read_only=read_only, inventory=inventory,
+                                     poll_seconds=poll_seconds)
+
+    def on_mount(self) -> None:
+        self.push_screen(self.browser)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        # The palette offers the same commands as the keys, with the same read-only rule.
+        for binding in BrowserScreen.BINDINGS:
+            if binding.action.startswith("app."):
+                continue
+            yield SystemCommand(
+                f"{binding.description} ({binding.key_display or binding.key})",
+                binding.tooltip,
+                lambda action=binding.action: self.browser.run_command(action),
+            )

@@ -1,0 +1,1 @@
+"""Screens: the browser (main screen) and its dialogs, one module each."""

@@ -1,0 +1,413 @@
+"""The main screen: summary, drives, the snapshots table, detail pane; keys, marks, filter and write actions."""
+
+from __future__ import annotations
+
+import json
+from typing import ClassVar
+
+import numpy as np
+import pandas as pd
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input
+from textual.worker import Worker, WorkerState
+
+from explorer.data.cost import account_cost_summary, deletion_savings, drive_costs, snapshot_costs
+from explorer.data.growth import drive_growth
+from explorer.data.inventory import Inventory, Source
+from explorer.errors import ApiError, AuthenticationError, ExplorerError, TransportError
+from explorer.tui.messages import ActionFinished, FormResult, InventoryLoaded, JobProgress, LoadProgress
+from explorer.tui.query import Query, QueryError, parse_query
+from explorer.tui.screens.clone_form import CloneFormScreen
+from explorer.tui.screens.confirm_delete import ConfirmDeleteScreen, DeletePlan
+from explorer.tui.screens.growth import GrowthScreen
+from explorer.tui.screens.help import HelpScreen
+from explorer.tui.screens.snapshot_form import SnapshotFormScreen
+from explorer.tui.view import COLUMNS, SORTABLE, SnapshotView
+from explorer.tui.widgets.detail_pane import DetailPane
+from explorer.tui.widgets.drives_pane import DrivesPane
+from explorer.tui.widgets.filter_bar import FilterBar
+from explorer.tui.widgets.snapshot_table import SnapshotTable
+from explorer.tui.widgets.status_line import StatusLine
+from explorer.tui.widgets.summary import Summary, SummaryBar
+from explorer.tui.widgets.title_bar import TitleBar
+from explorer.tui.workers import WorkersMixin
+
+WRITE_ACTIONS = {"delete": "delete", "new": "create", "edit": "edit", "clone": "clone"}
+AUTH_HELP = (
+    "Set CLOUDSIGMA_USERNAME and CLOUDSIGMA_PASSWORD (or CLOUDSIGMA_TOKEN) and CLOUDSIGMA_REGION, "
+    "or write ~/.cloudsigma.conf; run with --demo to try the embedded emulator."
+)
+
+
+class BrowserScreen(WorkersMixin, Screen):
+    """Holds the UI state (inventory, view, filter, drive, marks); widgets only display it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "filter", "Filter", key_display="/", id="filter",
+                tooltip="Filter as you type: words, size>10GiB, age>90d, status:creating, drive:web"),
+        Binding("space", "mark", "Mark", id="mark", tooltip="Mark or unmark the current snapshot"),
+        Binding("ctrl+d", "delete", "Delete", id="delete",
+                tooltip="Delete the marked snapshots (or the current one) after confirmation"),
+        Binding("n", "new", "New", id="new", tooltip="Take a new snapshot of the current drive"),
+        Binding("e", "edit", "Edit", id="edit", tooltip="Rename the current snapshot or edit its meta"),
+        Binding("c", "clone", "Clone", id="clone", tooltip="Clone the current snapshot to a new drive"),
+        Binding("g", "growth", "Growth", id="growth", tooltip="Chart the current drive's snapshot growth"),
+        Binding("s", "sort_next", "Sort", id="sort", tooltip="Sort by the next column (click a header too)"),
+        Binding("S", "sort_reverse", "Reverse", key_display="S", id="sort-reverse", show=False,
+                tooltip="Reverse the sort order"),
+        Binding("r", "refresh", "Refresh", id="refresh", tooltip="Reload; keeps cursor, filter and marks"),
+        Binding("question_mark", "help", "Help", key_display="?", id="help", tooltip="Show every key"),
+        Binding("q", "app.quit", "Quit", id="quit", tooltip="Quit"),
+    ]
+
+    def __init__(self, client, *, source: Source, read_only: bool, inventory: Inventory | None = None,
+                 poll_seconds: float = 1.0) -> None:
+        super().__init__()
+        self.client = client
+        self.source = source
+        self.read_only = read_only or client is None
+        self.poll_seconds = poll_seconds
+        self.inventory: Inventory | None = inventory
+        self.view: SnapshotView | None = None
+        self.positions = np.zeros(0, dtype=np.int64)
+        self.query_: Query | None = None
+        self.drive_uuid: str | None = None
+        self.marks: set[str] = set()
+        self.generation = 0
+        self.full_generation = -1  # newest generation whose full (not preview) inventory is shown
+        self.last_report: ActionFinished | None = None
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar(self.source, read_only=self.read_only, id="title-bar")
+        yield SummaryBar("Loading…", id="summary")
+        with Horizontal(id="body"):
+            with Vertical(id="side"):
+                yield DrivesPane(id="drives")
+                yield DetailPane(id="detail")
+            with Vertical(id="centre"):
+                yield FilterBar(id="filter-bar")
+                yield SnapshotTable(id="snapshots")
+                yield StatusLine(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(SnapshotTable).focus()
+        if self.inventory is not None:
+            self._show_inventory(self.inventory)
+        if self.client is not None:
+            self.action_refresh()
+
+    # ----- state -> widgets -------------------------------------------------------------------------
+
+    @property
+    def table(self) -> SnapshotTable:
+        return self.query_one(SnapshotTable)
+
+    def current_row(self) -> pd.Series | None:
+        row = self.table.cursor_row
+        if self.view is None or not 0 <= row < len(self.positions):
+            return None
+        return self.view.row(int(self.positions[row]))
+
+    def _show_inventory(self, inventory: Inventory) -> None:
+        keep = self.current_row()
+        self.inventory = inventory
+        costs = snapshot_costs(inventory)
+        self.view = SnapshotView(inventory.snapshots, costs)
+        self.table.currency = inventory.currency
+        self.marks &= set(self.view.position)  # marks of snapshots that are gone are dropped
+        self._refresh_view(keep_uuid=None if keep is None else keep["uuid"])
+        self.query_one(SummaryBar).show(self._summary(inventory, costs))
+        per_drive = drive_costs(inventory).set_index("drive_uuid")["monthly_cost_subscription"]
+        self.query_one(DrivesPane).show(inventory.drives, per_drive, inventory.currency)
+
+    @staticmethod
+    def _summary(inv: Inventory, costs: pd.DataFrame) -> Summary:
+        account = account_cost_summary(inv)
+        return Summary(
+            count=len(inv.snapshots),
+            allocated=int(inv.snapshots["allocated_size"].fillna(0).sum()),
+            currency=inv.currency,
+            # min_count: with no price list the cost is unknown, not zero
+            cost_subscription=_sum(costs["monthly_cost_subscription"]),
+            cost_burst=_sum(costs["monthly_cost_burst"]),
+            bursting=bool(account["bursting"].any()) if len(account) else None,
+        )
+
+    def _refresh_view(self, *, keep_uuid: str | None = None, cursor_row: int | None = None) -> None:
+        if self.view is None:
+            return
+        table = self.table
+        self.positions = self.view.select(self.query_, self.drive_uuid, table.sort_key, table.sort_descending)
+        marked = self.view.marked_mask(self.marks)
+        row = table.cursor_row if cursor_row is None else cursor_row
+        if keep_uuid is not None and keep_uuid in self.view.position:
+            hits = np.flatnonzero(self.positions == self.view.position[keep_uuid])
+            row = int(hits[0]) if len(hits) else row
+        table.show(self.view.arrow(self.positions, marked), cursor_row=row)
+        status = self.query_one(StatusLine)
+        status.shown, status.total = len(self.positions), len(self.view)
+        status.marked = len(self.marks)
+        status.marked_bytes = int(self.view.frame["allocated_size"][marked].fillna(0).sum())
+        status.hidden_marked = int(marked.sum() - marked[self.positions].sum())
+        label = next(c.label for c in COLUMNS if c.key == table.sort_key)
+        status.sort = f"{label} {'▼' if table.sort_descending else '▲'}"
+        status.drive = "" if self.drive_uuid is None else self._drive_name(self.drive_uuid)
+        self._show_detail()
+
+    def _drive_name(self, uuid: str) -> str:
+        drives = self.inventory.drives if self.inventory is not None else None
+        if drives is not None:
+            names = drives.loc[drives["uuid"] == uuid, "name"]
+            if len(names) and isinstance(names.iloc[0], str):
+                return names.iloc[0]
+        return uuid
+
+    def _show_detail(self) -> None:
+        currency = self.inventory.currency if self.inventory is not None else ""
+        self.query_one(DetailPane).show(self.current_row(), currency)
+
+    # ----- widget events ------------------------------------------------------------------------------
+
+    @on(SnapshotTable.RowHighlighted)
+    def _row_highlighted(self) -> None:
+        self._show_detail()
+
+    @on(SnapshotTable.HeaderSelected)
+    def _header_selected(self, event: SnapshotTable.HeaderSelected) -> None:
+        key = COLUMNS[event.column_index].key
+        if key in SORTABLE:
+            self.sort_by(key)
+
+    @on(DrivesPane.DriveChosen)
+    def _drive_chosen(self, event: DrivesPane.DriveChosen) -> None:
+        self.drive_uuid = event.drive_uuid
+        self._refresh_view(cursor_row=0)
+        self.table.focus()
+
+    @on(Input.Changed, "#filter-input")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        bar = self.query_one(FilterBar)
+        try:
+            self.query_ = parse_query(event.value)
+        except QueryError as exc:
+            bar.show_error(str(exc))  # keep showing the last good result while the term is unfinished
+            return
+        bar.show_error("")
+        self._refresh_view(cursor_row=0)
+
+    @on(Input.Submitted, "#filter-input")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        bar = self.query_one(FilterBar)
+        bar.set_class(bool(event.value.strip()), "-open")
+        self.table.focus()
+        if len(self.positions):
+            self.table.move_cursor(row=0)
+
+    def on_key(self, event: events.Key) -> None:
+        # A disabled binding lets its key fall through to here: say why nothing happened.
+        if not self.read_only:
+            return
+        for binding in self.BINDINGS:
+            if binding.key == event.key and binding.action in WRITE_ACTIONS:
+                event.stop()
+                self._explain_read_only(binding.action)
+
+    def _explain_read_only(self, action: str) -> None:
+        why = "the inventory is the offline cache" if self.client is None else "started with --read-only"
+        self.notify(f"Read-only mode ({why}): {WRITE_ACTIONS[action]} is disabled.", severity="warning")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in WRITE_ACTIONS and self.read_only:
+            return None  # shown greyed out in the footer
+        return True
+
+    def run_command(self, action: str) -> None:
+        """Palette entry point: the same action as the key, with the same read-only rule."""
+        if action in WRITE_ACTIONS and self.read_only:
+            self._explain_read_only(action)
+        else:
+            self.run_action(action)
+
+    # ----- worker messages ----------------------------------------------------------------------------
+
+    def on_load_progress(self, message: LoadProgress) -> None:
+        if message.generation != self.generation:
+            return  # a stale load's progress
+        total = f"/{message.total:,}" if message.total else ""
+        self.query_one(StatusLine).activity = f"loading {message.stage} {message.done:,}{total}"
+
+    def on_inventory_loaded(self, message: InventoryLoaded) -> None:
+        if message.generation != self.generation or (message.partial and self.full_generation == self.generation):
+            return  # stale: a newer load started, or the full result already arrived
+        if not message.partial:
+            self.full_generation = message.generation
+            self.query_one(StatusLine).activity = ""
+        self._show_inventory(message.inventory)
+        if not message.partial and self.client is not None:
+            creating = message.inventory.snapshots.loc[message.inventory.snapshots["status"] == "creating", "uuid"]
+            if len(creating):
+                self.watch_creating(list(creating))
+
+    def on_action_finished(self, message: ActionFinished) -> None:
+        self.last_report = message
+        failed = [o for o in message.outcomes if not o.ok]
+        lines = [f"{'✓' if o.ok else '✗'} {o.label}: {o.detail}" for o in message.outcomes[:12]]
+        if len(message.outcomes) > 12:
+            lines.append(f"… and {len(message.outcomes) - 12} more")
+        self.notify("\n".join(lines) or message.title, title=message.title,
+                    severity="error" if failed else "information", timeout=10 if failed else 5)
+        if message.refresh and self.client is not None:
+            self.action_refresh()
+
+    def on_job_progress(self, message: JobProgress) -> None:
+        pct = f" {message.progress}%" if message.progress is not None else ""
+        state = "done" if message.done else "cloning"
+        self.query_one(StatusLine).activity = f"{state} {message.drive_name}: {message.status}{pct}"
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place a failed worker is handled: our errors become notifications, bugs surface."""
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        if not isinstance(error, ExplorerError):
+            raise error
+        self.query_one(StatusLine).activity = f"{event.worker.description} failed"
+        if isinstance(error, AuthenticationError):
+            self.notify(f"CloudSigma refused the credentials: {_api_message(error)}\n{AUTH_HELP}",
+                        title="Authentication failed", severity="error", timeout=20)
+        elif isinstance(error, ApiError):
+            self.notify(f"CloudSigma said: {_api_message(error)}", title=f"{event.worker.description} failed "
+                        f"(HTTP {error.status_code})", severity="error", timeout=10)
+        elif isinstance(error, TransportError):
+            self.notify(f"{error}\nPress r to retry.", title=f"Could not reach {self.source.endpoint}",
+                        severity="error", timeout=10)
+        else:
+            self.notify(str(error), title=f"{event.worker.description} failed", severity="error", timeout=10)
+
+    # ----- key actions --------------------------------------------------------------------------------
+
+    def action_refresh(self) -> None:
+        if self.client is None:
+            self.notify("Offline: showing the cached inventory; nothing to reload.", severity="warning")
+            return
+        self.generation += 1
+        self.load_inventory(self.generation, preview=self.inventory is None)
+
+    def action_filter(self) -> None:
+        bar = self.query_one(FilterBar)
+        bar.add_class("-open")
+        self.query_one("#filter-input", Input).focus()
+
+    def sort_by(self, key: str) -> None:
+        table = self.table
+        keep = self.current_row()
+        table.sort_descending = not table.sort_descending if table.sort_key == key else key in ("size", "cost")
+        table.sort_key = key
+        self._refresh_view(keep_uuid=None if keep is None else keep["uuid"])
+
+    def action_sort_next(self) -> None:
+        self.sort_by(SORTABLE[(SORTABLE.index(self.table.sort_key) + 1) % len(SORTABLE)])
+
+    def action_sort_reverse(self) -> None:
+        self.sort_by(self.table.sort_key)
+
+    def action_mark(self) -> None:
+        row = self.current_row()
+        if row is None:
+            return
+        self.marks ^= {row["uuid"]}
+        self._refresh_view(cursor_row=min(self.table.cursor_row + 1, len(self.positions) - 1))
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(self.BINDINGS, read_only=self.read_only))
+
+    def action_growth(self) -> None:
+        row = self.current_row()
+        drive = self.drive_uuid or (None if row is None else row["drive_uuid"])
+        if drive is None or self.inventory is None:
+            self.notify("Choose a snapshot or a drive first.", severity="warning")
+            return
+        growth = drive_growth(self.inventory)
+        self.app.push_screen(GrowthScreen(self._drive_name(drive), growth[growth["drive_uuid"] == drive]))
+
+    def action_delete(self) -> None:
+        targets = set(self.marks)
+        if not targets:
+            row = self.current_row()
+            if row is None:
+                return
+            targets = {row["uuid"]}
+        frame = self.view.frame.set_index("uuid")
+        names = {u: str(frame.at[u, "name"]) for u in sorted(targets, key=lambda u: self.view.position[u])}
+        savings = deletion_savings(self.inventory, names)
+        shown = set(self.view.uuids[self.positions])
+        plan = DeletePlan(
+            names=tuple(names.values()),
+            bytes_freed=savings.bytes_freed,
+            currency=savings.currency,
+            monthly_cost_subscription=savings.monthly_cost_subscription,
+            monthly_cost_burst=savings.monthly_cost_burst,
+            saves_now_monthly=savings.saves_now_monthly,
+            bursting=savings.bursting,
+            hidden_by_filter=len(targets - shown),
+        )
+
+        def decided(yes: bool | None) -> None:
+            if yes:
+                # Marks stay until the refresh: deleted rows vanish with them, failed ones stay marked to retry.
+                self.delete_snapshots(names)
+
+        self.app.push_screen(ConfirmDeleteScreen(plan), decided)
+
+    def action_new(self) -> None:
+        row = self.current_row()
+        drive = self.drive_uuid or (None if row is None else row["drive_uuid"])
+        if drive is None:
+            self.notify("Choose a drive (or a snapshot of it) first.", severity="warning")
+            return
+
+        def submitted(result: FormResult | None) -> None:
+            if result is not None:
+                self.create_snapshot(drive, result.name, result.meta or {})
+
+        self.app.push_screen(SnapshotFormScreen(f"New snapshot of {self._drive_name(drive)}"), submitted)
+
+    def action_edit(self) -> None:
+        row = self.current_row()
+        if row is None:
+            return
+
+        def submitted(result: FormResult | None) -> None:
+            if result is not None:
+                self.update_snapshot(row["uuid"], result.name, result.meta or {})
+
+        meta = json.loads(row["meta"]) if isinstance(row["meta"], str) else {}
+        form = SnapshotFormScreen(f"Edit {row['name']}", name=str(row["name"]), meta=meta, name_hint="name")
+        self.app.push_screen(form, submitted)
+
+    def action_clone(self) -> None:
+        row = self.current_row()
+        if row is None or self.inventory is None:
+            return
+        drives = self.inventory.drives
+        by_name = {n: u for n, u in zip(drives["name"], drives["uuid"], strict=True) if isinstance(n, str)}
+
+        def submitted(result: FormResult | None) -> None:
+            if result is not None:
+                self.clone_snapshot(row["uuid"], result.name, result.media, result.avoid)
+
+        self.app.push_screen(CloneFormScreen(str(row["name"]), by_name), submitted)
+
+
+def _sum(values: pd.Series) -> float | None:
+    total = values.sum(min_count=1)
+    return None if pd.isna(total) else float(total)
+
+
+def _api_message(error: ApiError) -> str:
+    return "; ".join(e.error_message for e in error.errors) if error.errors else str(error)

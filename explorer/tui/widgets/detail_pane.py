@@ -1,0 +1,78 @@
+"""The detail pane: every field of the current snapshot, its meta, tags and drive."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+from rich.table import Table
+from rich.text import Text
+from textual.widgets import Static
+
+from explorer.tui.formatting import human_age, human_bytes, money
+
+_SNAPSHOT_FIELDS = (
+    ("uuid", "uuid"),
+    ("name", "name"),
+    ("status", "status"),
+    ("size", "allocated_size"),
+    ("created", "timestamp"),
+    ("age", "age"),
+    ("monthly", "monthly_cost_subscription"),
+    ("share of drive", "share_of_drive"),
+)
+_DRIVE_FIELDS = (
+    ("drive", "drive_name"),
+    ("drive uuid", "drive_uuid"),
+    ("drive size", "drive_size"),
+    ("drive status", "drive_status"),
+    ("storage type", "storage_type"),
+    ("mounted", "drive_mounted"),
+)
+
+
+def _cell(field: str, value, currency: str) -> str:
+    if value is None or value is pd.NA or (not isinstance(value, str) and pd.isna(value)):
+        return "—"
+    if field in ("allocated_size", "drive_size"):
+        return f"{human_bytes(value)} ({int(value):,} B)"
+    if field == "age":
+        return human_age(value)
+    if field == "timestamp":
+        return value.strftime("%Y-%m-%d %H:%M:%S UTC")
+    if field == "monthly_cost_subscription":
+        return money(value, currency)
+    if field == "share_of_drive":
+        return f"{value:.1%}"
+    return str(value)
+
+
+class DetailPane(Static):
+    """Rendered from one row of the snapshots frame (a pandas Series)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__("No snapshot selected.", **kwargs)
+        self.border_title = "Snapshot"
+
+    def show(self, row: pd.Series | None, currency: str = "") -> None:
+        if row is None:
+            self.update("No snapshot selected.")
+            return
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(style="bold", no_wrap=True)
+        grid.add_column(overflow="fold")
+        for label, field in _SNAPSHOT_FIELDS:
+            grid.add_row(label, Text(_cell(field, row.get(field), currency)))
+        grid.add_row("", "")
+        for label, field in _DRIVE_FIELDS:
+            grid.add_row(label, Text(_cell(field, row.get(field), currency)))
+        if row.get("drive_missing") is True:
+            grid.add_row("", Text("drive not found (deleted or not visible)", style="italic"))
+        grid.add_row("", "")
+        tags = row.get("tags")
+        grid.add_row("tags", Text(tags if isinstance(tags, str) and tags else "—"))
+        meta = json.loads(row.get("meta") or "{}") if isinstance(row.get("meta"), str) else {}
+        grid.add_row("meta", Text("—" if not meta else ""))
+        for key, value in sorted(meta.items()):
+            grid.add_row(Text(f"  {key}", style="italic"), Text(str(value)))
+        self.update(grid)

@@ -1,0 +1,84 @@
+"""Every network call of the TUI, as workers that post messages (mixed into the browser screen).
+
+Workers never touch widgets. Failures are not caught here: they end the worker in the
+ERROR state and the browser's single `on_worker_state_changed` reports them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from textual import work
+
+from explorer.data import actions
+from explorer.data.load import load_inventory_async
+from explorer.errors import ExplorerError, NotFoundError
+from explorer.tui.messages import ActionFinished, InventoryLoaded, JobProgress, LoadProgress, Outcome
+
+
+class WorkersMixin:
+    """Needs `self.client`, `self.source` and `self.post_message` from the screen it is mixed into."""
+
+    client: Any
+    post_message: Any
+
+    @work(exclusive=True, group="load", exit_on_error=False, description="loading the inventory")
+    async def load_inventory(self, generation: int, *, preview: bool = True) -> None:
+        def progress(stage: str, done: int, total: int | None) -> None:
+            self.post_message(LoadProgress(generation, stage, done, total))
+
+        full = asyncio.ensure_future(load_inventory_async(self.client, progress=progress, source=self.source))
+        if preview:
+            # The first page paints at once; the full load keeps going underneath.
+            try:
+                partial = await actions.preview_inventory(self.client, source=self.source)
+            except ExplorerError:
+                partial = None  # the full load reports the same failure, once
+            if partial is not None and not full.done():
+                self.post_message(InventoryLoaded(generation, partial, partial=True))
+        try:
+            inventory = await full
+        finally:
+            full.cancel()
+        self.post_message(InventoryLoaded(generation, inventory))
+
+    @work(group="write", exit_on_error=False, description="creating a snapshot")
+    async def create_snapshot(self, drive_uuid: str, name: str | None, meta: dict[str, str]) -> None:
+        snap = await actions.create_snapshot(self.client, drive_uuid, name=name, meta=meta)
+        outcome = Outcome(snap.name or snap.uuid, True, snap.status or "created")
+        self.post_message(ActionFinished("Snapshot created", [outcome]))
+
+    @work(group="write", exit_on_error=False, description="editing a snapshot")
+    async def update_snapshot(self, uuid: str, name: str | None, meta: dict[str, str]) -> None:
+        snap = await actions.update_snapshot(self.client, uuid, name=name, meta=meta)
+        self.post_message(ActionFinished("Snapshot saved", [Outcome(snap.name or snap.uuid, True, "saved")]))
+
+    @work(group="write", exit_on_error=False, description="deleting snapshots")
+    async def delete_snapshots(self, items: dict[str, str]) -> None:
+        results = await actions.delete_snapshots(self.client, items)
+        outcomes = [Outcome(r.name, r.ok, r.message) for r in results]
+        done = sum(r.ok for r in results)
+        self.post_message(ActionFinished(f"Deleted {done} of {len(results)}", outcomes))
+
+    @work(group="write", exit_on_error=False, description="cloning a snapshot")
+    async def clone_snapshot(self, uuid: str, name: str | None, media: str | None, avoid: list[str]) -> None:
+        drive = await actions.clone_snapshot(self.client, uuid, name=name, media=media, avoid=avoid)
+        label = drive.name or drive.uuid
+
+        def progress(status: str | None, percent: int | None) -> None:
+            self.post_message(JobProgress(label, status, percent))
+
+        final = await actions.follow_job(self.client, drive, progress=progress, poll=self.poll_seconds)
+        self.post_message(JobProgress(label, final.status, 100, done=True))
+        self.post_message(ActionFinished("Clone finished", [Outcome(label, True, f"new drive is {final.status}")]))
+
+    @work(exclusive=True, group="creating", exit_on_error=False, description="waiting for new snapshots")
+    async def watch_creating(self, uuids: list[str]) -> None:
+        # New snapshots turn available by themselves; refresh once they all have.
+        for uuid in uuids:
+            try:
+                await actions.wait_available(self.client, uuid, poll=self.poll_seconds)
+            except NotFoundError:
+                continue  # deleted meanwhile: nothing to wait for
+        self.post_message(ActionFinished("New snapshots are available", [], refresh=True))
