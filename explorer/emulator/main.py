@@ -1,0 +1,42 @@
+"""`snapshot-explorer emulator`: serve the emulator in the foreground, print URL and credentials."""
+
+from __future__ import annotations
+
+import sys
+
+from explorer.errors import ConfigError
+
+
+def run(args) -> int:
+    from explorer.emulator.app import create_app
+    from explorer.emulator.server import EmulatorServer
+    from explorer.emulator.state.core import EmulatorState, parse_users
+
+    try:
+        users = parse_users(args.user)
+    except ValueError as exc:
+        raise ConfigError(f"--user: {exc}") from None
+    if not 0.0 <= args.fail_rate <= 1.0:
+        raise ConfigError("--fail-rate must be between 0 and 1")
+    if args.latency_ms < 0:
+        raise ConfigError("--latency-ms must not be negative")
+    print("Preparing the demo fleet...", file=sys.stderr, flush=True)
+    state = EmulatorState(seed=args.seed, drives=args.drives, snapshots=args.snapshots, users=users, db=args.db)
+    app = create_app(state=state, fail_rate=args.fail_rate, latency_ms=args.latency_ms)
+    server = EmulatorServer(app, host=args.host, port=args.port)
+    server.start()
+    demo = state.accounts[users[0][0]]
+    print(f"CloudSigma API 2.0 emulator listening on {server.base_url}/api/2.0/")
+    for email, password in users:
+        print(f"  username: {email}\n  password: {password}")
+    print(f"  fleet: {len(demo.drives)} drives, {len(demo.snapshots)} snapshots (seed {args.seed})"
+          + (f", state in {args.db}" if args.db else ", state in memory"))
+    print(f"  controls: {server.base_url}/_emulator/info   (Ctrl-C stops)", flush=True)
+    try:
+        server.wait()
+    except KeyboardInterrupt:
+        print("\nstopping...", file=sys.stderr)
+    finally:
+        server.stop()
+        state.close()
+    return 0

@@ -1,0 +1,156 @@
+"""Request plumbing shared by all API routes: auth, method dispatch, errors, lists with filters."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import uuid as uuidlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from explorer.emulator.state.core import EmulatorState
+from explorer.emulator.state.model import Account, Collection
+from explorer.emulator.wire import (
+    DEFAULT_LIMIT,
+    EMPTY_TYPE,
+    ApiFailure,
+    decode_json,
+    encode,
+    envelope,
+    fields_param,
+    int_param,
+    json_response,
+    not_allowed,
+    split_or,
+)
+
+CHALLENGE = {"www-authenticate": 'Basic realm="users"'}
+
+
+@dataclass
+class Ctx:
+    """What a handler needs: the request, the state, the caller's account and the request body."""
+
+    request: Request
+    state: EmulatorState
+    acct: Account
+    body: bytes
+
+    def json(self, *, required: bool = True) -> Any:
+        return decode_json(self.body, required=required)
+
+    @property
+    def params(self):
+        return self.request.query_params
+
+    @property
+    def now(self) -> float:
+        return self.state.clock.now()
+
+
+def _authenticate(request: Request, state: EmulatorState) -> Account:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "basic" or not value:
+        raise ApiFailure(401, [("permission", None, "Authentication credentials were not provided.")],
+                         headers=CHALLENGE)
+    try:
+        email, sep, password = base64.b64decode(value.strip(), validate=True).decode("utf-8").partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        sep = ""
+    acct = state.authenticate(email, password) if sep else None
+    if acct is None:
+        raise ApiFailure(401, [("permission", None, "Invalid username/password.")], headers=CHALLENGE)
+    return acct
+
+
+Handler = Callable[[Ctx], Response]
+
+
+def endpoint(methods: dict[str, Handler]) -> Callable:
+    """An ASGI endpoint that authenticates, dispatches on method and renders ApiFailure as the error array."""
+    allowed = sorted(methods)
+
+    async def view(request: Request) -> Response:
+        state: EmulatorState = request.app.state.emu
+        method = "GET" if request.method == "HEAD" else request.method
+        try:
+            acct = _authenticate(request, state)
+            handler = methods.get(method)
+            if method == "OPTIONS":
+                return Response(b"", 200, headers={"allow": ", ".join(allowed), "content-type": EMPTY_TYPE})
+            if handler is None:
+                raise not_allowed(allowed)
+            body = await request.body() if method in ("POST", "PUT", "DELETE") else b""
+            with state.session():
+                response = handler(Ctx(request, state, acct, body))
+        except ApiFailure as failure:
+            response = failure.response()
+        response.headers["x-request-id"] = uuidlib.uuid4().hex
+        return response
+
+    return view
+
+
+def _matcher(param: str, values: list[str], acct: Account) -> Callable[[dict], bool] | None:
+    vals = set(values)
+    if param == "uuid":
+        return lambda o: o.get("uuid") in vals
+    if param == "name":
+        return lambda o: o.get("name") in vals
+    if param == "name__contains":
+        low = [v.lower() for v in values]
+        return lambda o: any(v in (o.get("name") or "").lower() for v in low)
+    if param == "tag":
+        return lambda o: any(t["uuid"] in vals for t in o.get("tags", ()))
+    if param == "tag__name":
+        ids = {t["uuid"] for t in acct.tags if t["name"] in vals}
+        return lambda o: any(t["uuid"] in ids for t in o.get("tags", ()))
+    if param == "drive":
+        return lambda o: (o.get("drive") or {}).get("uuid") in vals
+    if param in ("status", "state", "resource"):
+        return lambda o: o.get(param) in vals
+    return None
+
+
+def list_response(ctx: Ctx, coll: Collection, *, filters: tuple[str, ...], view: Callable[[dict], dict] | None = None,
+                  extra: dict | None = None, default_limit: int = DEFAULT_LIMIT) -> Response:
+    """The list envelope over a collection: filters (comma = OR, repeated = AND), offset/limit, fields."""
+    limit = int_param(ctx.request, "limit", default_limit)
+    offset = int_param(ctx.request, "offset", 0)
+    fields = fields_param(ctx.request)
+    tests = []
+    for param in filters:
+        for value in ctx.params.getlist(param):
+            test = _matcher(param, split_or(value), ctx.acct)
+            if test is not None:
+                tests.append(test)
+    # Without filters this is the fast path: no per-object work at all.
+    keys = [k for k, o in coll.objs.items() if all(t(o) for t in tests)] if tests else list(coll.objs)
+    total = len(keys)
+    page = keys[offset: offset + limit] if limit else keys[offset:]
+    if fields:
+        raws = [encode({f: o[f] for f in fields if f in o}) for o in ((view or _same)(coll.objs[k]) for k in page)]
+    elif view is not None:
+        raws = [encode(view(coll.objs[k])) for k in page]
+    else:
+        raw = coll.raw
+        raws = [raw[k] for k in page]
+    return json_response(raw=envelope(raws, limit=limit, offset=offset, total=total, extra=extra))
+
+
+def _same(obj: dict) -> dict:
+    return obj
+
+
+ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"]
+
+
+def api_route(path: str, methods: dict[str, Handler]) -> Route:
+    """A route that takes every method, so a wrong one gets CloudSigma's 405 error array with `Allow`."""
+    return Route(path, endpoint(methods), methods=ALL_METHODS)

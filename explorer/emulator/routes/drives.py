@@ -1,0 +1,194 @@
+"""`/drives/`: short list, detail, get, schema, create, PUT, DELETE (with its snapshots), clone/resize."""
+
+from __future__ import annotations
+
+from explorer.emulator import schemas
+from explorer.emulator.objects import STORAGE_TYPES, clone_name, make_drive, make_job, short_drive
+from explorer.emulator.routes.base import Ctx, api_route, list_response
+from explorer.emulator.routes.fields import meta_of, name_of, tags_of, uuid_list
+from explorer.emulator.routes.snapshots import FILTERS as SNAPSHOT_FILTERS
+from explorer.emulator.routes.snapshots import delete_snapshots
+from explorer.emulator.state.lifecycle import transition_key
+from explorer.emulator.wire import (
+    ApiFailure,
+    empty_response,
+    forbidden,
+    is_uuid,
+    json_response,
+    new_uuid,
+    notexist,
+    objects_of,
+    ref,
+    validation,
+)
+
+FILTERS = (*(f for f in SNAPSHOT_FILTERS if f != "drive"), "status")
+GIB = 1 << 30
+MIN_SIZE, MAX_SIZE = 512 * 1024 * 1024, 15492389427364
+
+
+def _get_drive(ctx: Ctx) -> dict:
+    uuid = ctx.request.path_params["uuid"].lower()
+    drive = ctx.acct.drives.get(uuid) if is_uuid(uuid) else None
+    if drive is None:
+        raise notexist(ctx.request.path_params["uuid"])
+    return drive
+
+
+def _size_of(value, point="size") -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise validation(point, "Size must be an integer number of bytes")
+    if not MIN_SIZE <= value <= MAX_SIZE:
+        raise validation(point, f"Size must be between {MIN_SIZE} and {MAX_SIZE} bytes")
+    return -(-value // 16384) * 16384  # the backend rounds up to 16 KiB
+
+
+def _create(ctx: Ctx):
+    acct, now = ctx.acct, ctx.now
+    specs = []
+    for spec in objects_of(ctx.json()):
+        name = name_of(spec.get("name"), required=True)
+        if "size" not in spec:
+            raise validation("size", "This field is required")
+        if spec.get("media") not in ("disk", "cdrom"):
+            raise validation("media", "This field is required; choices: disk, cdrom")
+        stype = spec.get("storage_type") or "dssd"
+        if stype not in STORAGE_TYPES:
+            raise validation("storage_type", f"Storage type must be one of: {', '.join(STORAGE_TYPES)}")
+        specs.append(dict(name=name, size=_size_of(spec["size"]), media=spec["media"], storage_type=stype,
+                          meta=meta_of(spec.get("meta")), tags=tags_of(spec.get("tags"), acct),
+                          allow_multimount=bool(spec.get("allow_multimount", False))))
+    created = []
+    for spec in specs:
+        duuid = new_uuid()
+        drive = acct.drives.put(make_drive(uuid=duuid, owner=acct.owner_ref, status="creating", **spec))
+        ctx.state.schedule(acct, transition_key(duuid), {"type": "drive_ready", "uuid": duuid, "start": now,
+                                                         "due": now + ctx.state.transition_seconds})
+        created.append(drive)
+    return json_response({"objects": created}, 201)
+
+
+def _update(ctx: Ctx):
+    drive = _get_drive(ctx)
+    data = ctx.json()
+    if not isinstance(data, dict):
+        raise validation(None, "Expected a JSON object")
+    if "name" in data:
+        drive["name"] = name_of(data["name"], required=True)
+    if "meta" in data:
+        drive["meta"] = meta_of(data["meta"])
+    if "tags" in data:
+        drive["tags"] = [ref("tags", t) for t in tags_of(data["tags"], ctx.acct)]
+    if "allow_multimount" in data:
+        drive["allow_multimount"] = bool(data["allow_multimount"])
+    # Size and media only change on a drive that is not mounted (silently ignored otherwise, as documented).
+    if drive["status"] == "unmounted":
+        if "media" in data and data["media"] in ("disk", "cdrom"):
+            drive["media"] = data["media"]
+        if "size" in data and _size_of(data["size"]) != drive["size"]:
+            drive["size"] = _size_of(data["size"])
+            drive["status"] = "resizing"
+            now = ctx.now
+            ctx.state.schedule(ctx.acct, transition_key(drive["uuid"]),
+                               {"type": "resize", "uuid": drive["uuid"], "start": now,
+                                "due": now + ctx.state.transition_seconds})
+    ctx.acct.drives.put(drive)
+    return json_response(raw=ctx.acct.drives.raw[drive["uuid"]])
+
+
+def delete_drives(acct, uuids: list[str]) -> None:
+    for uuid in uuids:
+        drive = acct.drives.get(uuid)
+        if drive is None:
+            continue
+        delete_snapshots(acct, [r["uuid"] for r in drive["snapshots"]])  # a drive takes its snapshots with it
+        acct.drives.remove(uuid)
+        for key in (uuid, transition_key(uuid)):
+            if key in acct.aux:
+                acct.set_aux(key, None)
+
+
+def _check_deletable(drive: dict) -> None:
+    if drive["status"] == "mounted" or drive["mounted_on"]:
+        raise forbidden(f"Drive {drive['uuid']} is mounted on a server; detach it before deleting")
+    if drive["status"] in ("cloning_dst", "cloning_src", "creating", "resizing"):
+        raise forbidden(f'Cannot delete drive in state "{drive["status"]}"')
+
+
+def _delete(ctx: Ctx):
+    drive = _get_drive(ctx)
+    _check_deletable(drive)
+    delete_drives(ctx.acct, [drive["uuid"]])
+    return empty_response()
+
+
+def _bulk_delete(ctx: Ctx):
+    uuids = uuid_list(ctx.json())
+    unknown = [u for u in dict.fromkeys(uuids) if u not in ctx.acct.drives]
+    if unknown:
+        raise ApiFailure(404, [("notexist", "objects", f"Object with uuid {u} does not exist") for u in unknown])
+    for u in uuids:
+        _check_deletable(ctx.acct.drives.get(u))
+    delete_drives(ctx.acct, uuids)
+    return empty_response()
+
+
+def _action(ctx: Ctx):
+    drive = _get_drive(ctx)
+    action = ctx.params.get("do")
+    data = ctx.json(required=False) or {}
+    if not isinstance(data, dict):
+        raise validation(None, "Expected a JSON object")
+    if action == "clone":
+        return json_response({"objects": [_clone(ctx, drive, data)]}, 202)
+    if action == "resize":
+        if drive["status"] != "unmounted":
+            raise forbidden(f'Cannot resize drive in state "{drive["status"]}". Drive should be in state "unmounted"')
+        drive["size"] = _size_of(data.get("size", drive["size"]))
+        drive["status"] = "resizing"
+        now = ctx.now
+        ctx.state.schedule(ctx.acct, transition_key(drive["uuid"]), {"type": "resize", "uuid": drive["uuid"],
+                                                                     "start": now,
+                                                                     "due": now + ctx.state.transition_seconds})
+        ctx.acct.drives.put(drive)
+        return json_response({"objects": [drive]}, 202)
+    raise validation("do", f"Unknown action {action!r}; drives support do=clone and do=resize")
+
+
+def _clone(ctx: Ctx, source: dict, data: dict) -> dict:
+    acct, now = ctx.acct, ctx.now
+    if source["status"] not in ("mounted", "unmounted"):
+        raise forbidden(f'Cannot clone drive in state "{source["status"]}"')
+    name = name_of(data.get("name")) or clone_name(source["name"], acct.profile.get("clone_naming", "NONE"), now)
+    size = _size_of(data.get("size", source["size"]))
+    if size < source["size"]:
+        raise validation("size", "A clone can only be the same size or bigger")
+    stype = data.get("storage_type") or source["storage_type"]
+    if stype not in STORAGE_TYPES:
+        raise validation("storage_type", f"Storage type must be one of: {', '.join(STORAGE_TYPES)}")
+    duuid, juuid = new_uuid(), new_uuid()
+    drive = make_drive(uuid=duuid, owner=acct.owner_ref, name=name, size=size, storage_type=stype,
+                       status="cloning_dst", media=data.get("media") or source["media"],
+                       meta=meta_of(data.get("meta", source["meta"])))
+    drive["jobs"] = [ref("jobs", juuid)]
+    acct.jobs.put(make_job(uuid=juuid, operation="drive_clone", epoch=now,
+                           resources=[source["resource_uri"], drive["resource_uri"]]))
+    acct.drives.put(drive)
+    ctx.state.schedule(acct, transition_key(duuid), {"type": "clone", "uuid": duuid, "job": juuid, "start": now,
+                                                     "due": now + ctx.state.transition_seconds})
+    return drive
+
+
+def _get(ctx: Ctx):
+    return json_response(raw=ctx.acct.drives.raw[_get_drive(ctx)["uuid"]])
+
+
+routes = [
+    api_route("/api/2.0/drives/", {
+        "GET": lambda c: list_response(c, c.acct.drives, filters=FILTERS, view=short_drive),
+        "POST": _create, "DELETE": _bulk_delete}),
+    api_route("/api/2.0/drives/detail/", {"GET": lambda c: list_response(c, c.acct.drives, filters=FILTERS)}),
+    api_route("/api/2.0/drives/schema/", {"GET": lambda c: json_response(schemas.DRIVE)}),
+    api_route("/api/2.0/drives/{uuid}/", {"GET": _get, "PUT": _update, "DELETE": _delete}),
+    api_route("/api/2.0/drives/{uuid}/action/", {"POST": _action}),
+]

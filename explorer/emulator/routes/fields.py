@@ -1,0 +1,65 @@
+"""Validation of writable fields shared by snapshots, drives and tags (name, meta, tags, uuids)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from explorer.emulator.state.model import Account
+from explorer.emulator.wire import is_uuid, notexist, validation
+
+META_KEY_MAX = 32
+
+
+def uuid_of(value: Any, point: str) -> str:
+    """A related field written as a uuid string (or a `{uuid}` / `{resource_uri}` reference)."""
+    if isinstance(value, dict):
+        value = value.get("uuid") or str(value.get("resource_uri", "")).rstrip("/").rsplit("/", 1)[-1]
+    if not is_uuid(value):
+        raise validation(point, f"Invalid UUID: {value!r}")
+    return value.lower()
+
+
+def name_of(value: Any, point: str = "name", *, required: bool = False) -> str | None:
+    if value is None:
+        if required:
+            raise validation(point, "This field is required")
+        return None
+    if not isinstance(value, str):
+        raise validation(point, "Name must be a string")
+    return value
+
+
+def meta_of(value: Any, point: str = "meta") -> dict:
+    """Meta keys are at most 32 characters and values are strings (documented in meta.rst)."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise validation(point, "Meta must be a dictionary of strings")
+    for key, val in value.items():
+        if len(key) > META_KEY_MAX:
+            raise validation(point, f"Meta key {key!r} is longer than {META_KEY_MAX} characters")
+        if not isinstance(val, str):
+            raise validation(point, f"Meta value for key {key!r} must be a string")
+    return dict(value)
+
+
+def tags_of(value: Any, acct: Account, point: str = "tags") -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise validation(point, "Tags must be a list of tag uuids")
+    out = []
+    for item in value:
+        tid = uuid_of(item, point)
+        if tid not in acct.tags:
+            raise notexist(tid, point)
+        out.append(tid)
+    return out
+
+
+def uuid_list(payload: Any, point: str = "objects") -> list[str]:
+    """Bulk delete body: `{"objects": [{"uuid": ...}, ...]}` (a bare list is accepted too)."""
+    items = payload.get("objects") if isinstance(payload, dict) else payload
+    if not isinstance(items, list) or not items:
+        raise validation(point, 'Expected {"objects": [{"uuid": ...}, ...]}')
+    return [uuid_of(i.get("uuid") if isinstance(i, dict) else i, point) for i in items]

@@ -1,0 +1,185 @@
+"""`/snapshots/`: list, detail, get, schema, create one or many, PUT, DELETE one and bulk, clone."""
+
+from __future__ import annotations
+
+from explorer.emulator import schemas
+from explorer.emulator.clock import default_snapshot_name
+from explorer.emulator.objects import clone_name, make_drive, make_job, make_snapshot
+from explorer.emulator.routes.base import Ctx, api_route, list_response
+from explorer.emulator.routes.fields import meta_of, name_of, tags_of, uuid_list, uuid_of
+from explorer.emulator.state.lifecycle import sync_drive, transition_key
+from explorer.emulator.wire import (
+    ApiFailure,
+    empty_response,
+    forbidden,
+    is_uuid,
+    json_response,
+    new_uuid,
+    notexist,
+    objects_of,
+    ref,
+    split_or,
+    validation,
+)
+
+FILTERS = ("uuid", "name", "name__contains", "tag", "tag__name", "drive")
+
+
+def _list(ctx: Ctx):
+    return list_response(ctx, ctx.acct.snapshots, filters=FILTERS)
+
+
+def _get_snapshot(ctx: Ctx) -> dict:
+    uuid = ctx.request.path_params["uuid"].lower()
+    snap = ctx.acct.snapshots.get(uuid) if is_uuid(uuid) else None
+    if snap is None:
+        raise notexist(ctx.request.path_params["uuid"])
+    return snap
+
+
+def _get(ctx: Ctx):
+    return json_response(raw=ctx.acct.snapshots.raw[_get_snapshot(ctx)["uuid"]])
+
+
+def _create(ctx: Ctx):
+    acct, now = ctx.acct, ctx.now
+    specs = []
+    # Validate everything first: a refused item creates nothing.
+    for spec in objects_of(ctx.json()):
+        if "drive" not in spec or spec["drive"] is None:
+            raise validation("drive", "This field is required")
+        duuid = uuid_of(spec["drive"], "drive")
+        drive = acct.drives.get(duuid)
+        if drive is None:
+            raise notexist(duuid, "drive")
+        if drive["runtime"]["is_snapshotable"] is False:
+            raise forbidden(f"Drive {duuid} of storage type {drive['storage_type']} does not support snapshots",
+                            "drive")
+        if drive["status"] not in ("mounted", "unmounted"):
+            raise forbidden(f'Cannot snapshot drive {duuid} in state "{drive["status"]}". '
+                            'Drive should be in state "mounted" or "unmounted"', "drive")
+        specs.append((drive, name_of(spec.get("name")), meta_of(spec.get("meta")), tags_of(spec.get("tags"), acct)))
+    quota_max, per_drive = acct.settings["quota_max"], acct.settings["quota_per_drive"]
+    if len(acct.snapshots) + len(specs) > quota_max:
+        raise forbidden(f"Snapshot limit exceeded: the account may hold at most {quota_max} snapshots")
+    added: dict[str, int] = {}
+    for drive, *_ in specs:
+        added[drive["uuid"]] = added.get(drive["uuid"], 0) + 1
+        if len(drive["snapshots"]) + added[drive["uuid"]] > per_drive:
+            raise forbidden(f"Snapshot limit exceeded: drive {drive['uuid']} may hold at most {per_drive} snapshots")
+    created = []
+    for drive, name, meta, tags in specs:
+        suuid = new_uuid()
+        snap = make_snapshot(uuid=suuid, drive_uuid=drive["uuid"], owner=acct.owner_ref,
+                             name=name if name is not None else default_snapshot_name(drive["uuid"], now),
+                             epoch=now, meta=meta, tags=tags, status="creating", allocated_size=None)
+        acct.snapshots.put(snap)
+        drive["snapshots"].append(ref("snapshots", suuid))
+        sync_drive(acct, drive)
+        ctx.state.schedule(acct, transition_key(suuid), {"type": "snapshot", "uuid": suuid, "start": now,
+                                                         "due": now + ctx.state.transition_seconds})
+        created.append(snap)
+    return json_response({"objects": created}, 201)
+
+
+def _update(ctx: Ctx):
+    snap = _get_snapshot(ctx)
+    data = ctx.json()
+    if not isinstance(data, dict):
+        raise validation(None, "Expected a JSON object")
+    if data.get("drive") is not None and uuid_of(data["drive"], "drive") != snap["drive"]["uuid"]:
+        raise validation("drive", "The drive of a snapshot cannot be changed")
+    if "name" in data:
+        snap["name"] = name_of(data["name"]) or snap["name"]
+    if "meta" in data:
+        snap["meta"] = meta_of(data["meta"])  # PUT replaces the whole meta
+    if "tags" in data:
+        snap["tags"] = [ref("tags", t) for t in tags_of(data["tags"], ctx.acct)]
+    ctx.acct.snapshots.put(snap)
+    return json_response(raw=ctx.acct.snapshots.raw[snap["uuid"]])
+
+
+def delete_snapshots(acct, uuids: list[str]) -> None:
+    by_drive: dict[str, set[str]] = {}
+    for uuid in uuids:
+        snap = acct.snapshots.remove(uuid)
+        if snap is not None:
+            by_drive.setdefault(snap["drive"]["uuid"], set()).add(uuid)
+            if transition_key(uuid) in acct.aux:
+                acct.set_aux(transition_key(uuid), None)
+    for duuid, gone in by_drive.items():
+        drive = acct.drives.get(duuid)
+        if drive is not None:
+            drive["snapshots"] = [r for r in drive["snapshots"] if r["uuid"] not in gone]
+            sync_drive(acct, drive)
+
+
+def _delete(ctx: Ctx):
+    delete_snapshots(ctx.acct, [_get_snapshot(ctx)["uuid"]])
+    return empty_response()
+
+
+def _bulk_delete(ctx: Ctx):
+    uuids = uuid_list(ctx.json())
+    unknown = [u for u in dict.fromkeys(uuids) if u not in ctx.acct.snapshots]
+    if unknown:
+        # Safe choice: nothing is deleted unless every uuid is known; each unknown one is listed.
+        raise ApiFailure(404, [("notexist", "objects", f"Object with uuid {u} does not exist") for u in unknown])
+    delete_snapshots(ctx.acct, uuids)
+    return empty_response()
+
+
+def _action(ctx: Ctx):
+    snap = _get_snapshot(ctx)
+    action = ctx.params.get("do")
+    if action != "clone":
+        raise validation("do", f"Unknown action {action!r}; snapshots support do=clone")
+    data = ctx.json(required=False) or {}
+    if not isinstance(data, dict):
+        raise validation(None, "Expected a JSON object")
+    for avoid in split_or(ctx.params.get("avoid", "")) if ctx.params.get("avoid") else []:
+        uuid_of(avoid, "avoid")  # best effort placement: validated, otherwise nothing to emulate
+    if snap["status"] != "available":
+        raise forbidden(f'Cannot clone snapshot in state "{snap["status"]}". Snapshot should be in state "available"')
+    return json_response(clone_to_drive(ctx, snap, data), 202)
+
+
+def clone_to_drive(ctx: Ctx, snap: dict, data: dict) -> dict:
+    acct, now = ctx.acct, ctx.now
+    source = acct.drives.get(snap["drive"]["uuid"])
+    name = name_of(data.get("name"))
+    if name is None:
+        name = clone_name(snap["name"], acct.profile.get("clone_naming", "NONE"), now)
+    media = data.get("media") or (source["media"] if source else "disk")
+    if media not in ("disk", "cdrom"):
+        raise validation("media", "Media must be one of: disk, cdrom")
+    affinities = data.get("affinities") or []
+    if not isinstance(affinities, list):
+        raise validation("affinities", "Affinities must be a list")
+    duuid, juuid = new_uuid(), new_uuid()
+    drive = make_drive(uuid=duuid, owner=acct.owner_ref, name=name, size=source["size"] if source else 1 << 30,
+                       storage_type=source["storage_type"] if source else "dssd", status="cloning_dst", media=media,
+                       affinities=affinities)
+    drive["jobs"] = [ref("jobs", juuid)]
+    acct.jobs.put(make_job(uuid=juuid, operation="drive_clone", epoch=now,
+                           resources=[snap["resource_uri"], drive["resource_uri"]]))
+    acct.drives.put(drive)
+    if source is not None:
+        acct.set_aux(duuid, {"rate": acct.aux.get(source["uuid"], {}).get("rate", 0.0) / 4})
+    ctx.state.schedule(acct, transition_key(duuid), {"type": "clone", "uuid": duuid, "job": juuid, "start": now,
+                                                     "due": now + ctx.state.transition_seconds})
+    return drive
+
+
+def _schema(ctx: Ctx):
+    return json_response(schemas.SNAPSHOT)
+
+
+routes = [
+    api_route("/api/2.0/snapshots/", {"GET": _list, "POST": _create, "DELETE": _bulk_delete}),
+    api_route("/api/2.0/snapshots/detail/", {"GET": _list}),
+    api_route("/api/2.0/snapshots/schema/", {"GET": _schema}),
+    api_route("/api/2.0/snapshots/{uuid}/", {"GET": _get,
+                                                  "PUT": _update, "DELETE": _delete}),
+    api_route("/api/2.0/snapshots/{uuid}/action/", {"POST": _action}),
+]

@@ -1,0 +1,93 @@
+"""Lifecycle rules on the simulated clock: pending transitions, job progress and drive writes."""
+
+from __future__ import annotations
+
+from explorer.emulator.clock import iso_time
+from explorer.emulator.objects import SNAPSHOTABLE_TYPES
+from explorer.emulator.state.model import Account
+
+
+def transition_key(uuid: str) -> str:
+    return f"t:{uuid}"
+
+
+def write_rate(acct: Account, drive_uuid: str) -> float:
+    """Bytes per second the drive writes (hidden; drives the growth of its newest snapshot)."""
+    return float(acct.aux.get(drive_uuid, {}).get("rate", 0.0))
+
+
+def sync_drive(acct: Account, drive: dict) -> None:
+    """Keep `runtime.snapshots_allocated_size` equal to the sum over the drive's snapshot refs."""
+    total = 0
+    for r in drive["snapshots"]:
+        snap = acct.snapshots.get(r["uuid"])
+        if snap is not None and snap["allocated_size"]:
+            total += snap["allocated_size"]
+    drive["runtime"]["snapshots_allocated_size"] = total
+    acct.drives.put(drive)
+
+
+def _ready(drive: dict) -> None:
+    drive["status"] = "mounted" if drive["mounted_on"] else "unmounted"
+    drive["runtime"]["is_snapshotable"] = drive["storage_type"] in SNAPSHOTABLE_TYPES
+
+
+def complete(state, acct: Account, key: str, data: dict) -> None:
+    """Apply a transition whose time has come."""
+    kind = data["type"]
+    if kind == "snapshot":
+        snap = acct.snapshots.get(data["uuid"])
+        if snap is not None and snap["status"] == "creating":
+            drive = acct.drives.get(snap["drive"]["uuid"])
+            # What the drive wrote while the snapshot was being taken is already "changed since".
+            written = int(write_rate(acct, drive["uuid"]) * max(0.0, data["due"] - data["start"])) if drive else 0
+            snap["status"] = "available"
+            snap["allocated_size"] = min(written, drive["size"]) if drive else written
+            acct.snapshots.put(snap)
+            if drive is not None:
+                sync_drive(acct, drive)
+    elif kind in ("clone", "drive_ready", "resize"):
+        drive = acct.drives.get(data["uuid"])
+        if drive is not None:
+            _ready(drive)
+            acct.drives.put(drive)
+        job = acct.jobs.get(data.get("job", ""))
+        if job is not None:
+            job["state"] = "success"
+            job["data"] = {"progress": 100}
+            job["last_modified"] = iso_time(data["due"])
+            acct.jobs.put(job)
+    acct.set_aux(key, None)
+
+
+def progress(acct: Account, data: dict | None, now: float) -> None:
+    """Raise a running clone job's progress in proportion to the time elapsed."""
+    if not data or "job" not in data:
+        return
+    job = acct.jobs.get(data["job"])
+    if job is None or job["state"] != "started":
+        return
+    span = max(data["due"] - data["start"], 1e-9)
+    pct = max(0, min(99, int(100 * (now - data["start"]) / span)))
+    if pct != job["data"]["progress"]:
+        job["data"] = {"progress": pct}
+        job["last_modified"] = iso_time(now)
+        acct.jobs.put(job)
+
+
+def grow(acct: Account, seconds: float) -> None:
+    """Drives keep writing: each drive's newest available snapshot grows by rate x elapsed time."""
+    if seconds <= 0:
+        return
+    for drive in list(acct.drives):
+        rate = write_rate(acct, drive["uuid"])
+        if rate <= 0 or not drive["snapshots"]:
+            continue
+        newest = acct.snapshots.get(drive["snapshots"][-1]["uuid"])
+        if newest is None or newest["status"] != "available":
+            continue
+        grown = min(drive["size"], (newest["allocated_size"] or 0) + int(rate * seconds))
+        if grown != newest["allocated_size"]:
+            newest["allocated_size"] = grown
+            acct.snapshots.put(newest)
+            sync_drive(acct, drive)

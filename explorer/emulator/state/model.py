@@ -1,0 +1,135 @@
+"""In-memory model: per-account ordered collections that keep each object's JSON bytes cached."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import msgspec
+
+_encode = msgspec.json.encode
+KINDS = ("drives", "snapshots", "jobs", "tags", "subscriptions")
+
+
+class Collection:
+    """Objects of one kind for one account, in creation order.
+
+    `raw[key]` is always the encoded form of `objs[key]`: lists are served by joining
+    these bytes, so a read never re-encodes an object. Every change goes through
+    `put`/`remove`, which also tells the store what to persist.
+    """
+
+    __slots__ = ("_on_change", "key", "kind", "objs", "raw")
+
+    def __init__(self, kind: str, on_change: Callable[[str, str, dict | None], None], key: str = "uuid"):
+        self.kind = kind
+        self.key = key
+        self.objs: dict[str, dict] = {}
+        self.raw: dict[str, bytes] = {}
+        self._on_change = on_change
+
+    def __len__(self) -> int:
+        return len(self.objs)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.objs
+
+    def __iter__(self) -> Iterator[dict]:
+        return iter(self.objs.values())
+
+    def get(self, key: str) -> dict | None:
+        return self.objs.get(key)
+
+    def put(self, obj: dict) -> dict:
+        k = obj[self.key]
+        self.objs[k] = obj
+        self.raw[k] = _encode(obj)
+        self._on_change(self.kind, k, obj)
+        return obj
+
+    def load(self, obj: dict, raw: bytes) -> None:
+        """Insert without notifying the store (used when reading the store back)."""
+        k = obj[self.key]
+        self.objs[k] = obj
+        self.raw[k] = raw
+
+    def remove(self, key: str) -> dict | None:
+        obj = self.objs.pop(key, None)
+        if obj is not None:
+            del self.raw[key]
+            self._on_change(self.kind, key, None)
+        return obj
+
+
+@dataclass
+class Account:
+    """One user: credentials, profile and billing records, and their own objects."""
+
+    email: str
+    password: str
+    uuid: str
+    on_change: Callable[[str, str, str, dict | None], None]
+    profile: dict = field(default_factory=dict)
+    balance: dict = field(default_factory=dict)
+    # Snapshot quotas (capabilities) and other per-account settings.
+    settings: dict = field(default_factory=dict)
+    # Hidden per-object data the API never shows (drive write rates, pending transitions).
+    aux: dict[str, dict] = field(default_factory=dict)
+    collections: dict[str, Collection] = field(default_factory=dict)
+
+    def __post_init__(self):
+        for kind in KINDS:
+            key = "id" if kind == "subscriptions" else "uuid"
+            self.collections[kind] = Collection(kind, self._changed, key)
+
+    def _changed(self, kind: str, key: str, obj: dict | None) -> None:
+        self.on_change(self.email, kind, key, obj)
+
+    def __repr__(self) -> str:  # never show the password
+        return f"Account(email={self.email!r}, uuid={self.uuid!r})"
+
+    @property
+    def owner_ref(self) -> dict:
+        return {"resource_uri": f"/api/2.0/user/{self.uuid}/", "uuid": self.uuid}
+
+    @property
+    def drives(self) -> Collection:
+        return self.collections["drives"]
+
+    @property
+    def snapshots(self) -> Collection:
+        return self.collections["snapshots"]
+
+    @property
+    def jobs(self) -> Collection:
+        return self.collections["jobs"]
+
+    @property
+    def tags(self) -> Collection:
+        return self.collections["tags"]
+
+    @property
+    def subscriptions(self) -> Collection:
+        return self.collections["subscriptions"]
+
+    def set_aux(self, key: str, data: dict | None) -> None:
+        if data is None:
+            self.aux.pop(key, None)
+        else:
+            self.aux[key] = data
+        self.on_change(self.email, "aux", key, data)
+
+    def save_account(self) -> None:
+        """Persist profile, balance and settings after a change."""
+        self.on_change(self.email, "account", self.email, self.account_record())
+
+    def account_record(self) -> dict[str, Any]:
+        return {
+            "email": self.email,
+            "password": self.password,
+            "uuid": self.uuid,
+            "profile": self.profile,
+            "balance": self.balance,
+            "settings": self.settings,
+        }
