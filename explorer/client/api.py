@@ -143,7 +143,9 @@ class _BaseClient:
                  token: str | Secret | None = None, transport: Any = None, timeout: float = 30.0,
                  retry: RetryPolicy | None = None, digest: bool = False, page_size: int = paging.DEFAULT_PAGE_SIZE,
                  concurrency: int = paging.DEFAULT_CONCURRENCY):
-        self.endpoint = normalize_endpoint(api_endpoint)
+        # An in-process transport never touches a network, so plain http is safe there.
+        in_process = isinstance(transport, httpx.ASGITransport | httpx.WSGITransport | httpx.MockTransport)
+        self.endpoint = normalize_endpoint(api_endpoint, in_process=in_process)
         self.username = username
         self.page_size = page_size
         self.concurrency = concurrency

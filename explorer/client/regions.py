@@ -63,7 +63,7 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def normalize_endpoint(url: str) -> str:
+def normalize_endpoint(url: str, *, in_process: bool = False) -> str:
     """Return ``scheme://host[:port]/api/2.0/`` for a URL given with or without the API path.
 
     Plain ``http`` is refused except to loopback (the embedded emulator): credentials
@@ -78,7 +78,7 @@ def normalize_endpoint(url: str) -> str:
     if parts.username or parts.password:
         # Never keep credentials embedded in a URL: URLs end up in logs and error messages.
         raise ConfigError("put credentials in CLOUDSIGMA_USERNAME/CLOUDSIGMA_PASSWORD, not in the endpoint URL")
-    if parts.scheme == "http" and not is_loopback(parts.hostname):
+    if parts.scheme == "http" and not (in_process or is_loopback(parts.hostname)):
         raise ConfigError(
             f"refusing plain http to {parts.hostname}: credentials would travel unencrypted; use https "
             "(plain http is only allowed to loopback, e.g. the local emulator)"
