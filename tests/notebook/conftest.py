@@ -77,3 +77,8 @@ def fabricate(n_drives: int = 4, n_snapshots: int = 40, *, seed: int = 7, days: 
 @pytest.fixture
 def inventory() -> Inventory:
     return fabricate()
+
+
+@pytest.fixture
+def make_inventory():
+    return fabricate

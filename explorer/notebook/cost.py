@@ -1,0 +1,148 @@
+"""The cost dashboard: cost by drive and storage type, subscription vs burst, and a subscription what-if."""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import pandas as pd
+
+from explorer.data import account_cost_summary, drive_costs, snapshot_costs
+from explorer.data.inventory import Inventory
+from explorer.notebook.cost_figures import burst_figure, cost_by_drive_figure, storage_type_figure
+from explorer.notebook.growth import source_banner
+from explorer.notebook.series import GIB, drive_labels
+from explorer.notebook.widgets import figure_widget, snapshot_table_html, sync_figure
+
+
+def _num(value, default: float = 0.0) -> float:
+    return default if value is None or pd.isna(value) else float(value)
+
+
+class CostDashboard(widgets.VBox):
+    """Monthly snapshot cost; clicking a drive's bar (or picking it in `drive`) lists its snapshots."""
+
+    def __init__(self, inventory: Inventory, *, top: int = 10):
+        self.inventory = inventory
+        self.labels = drive_labels(inventory.snapshots, inventory.drives)
+        currencies = sorted(set(inventory.prices["currency"].dropna().astype(str)) | {inventory.currency})
+        self.currency = widgets.Dropdown(options=currencies, value=inventory.currency, description="currency")
+        self.price = widgets.ToggleButtons(options=["subscription", "burst"], value="burst", description="price")
+        n_drives = max(len(inventory.drives), 1)
+        self.top = widgets.IntSlider(value=min(top, n_drives), min=1, max=max(n_drives, 1), description="top N")
+        self._load_costs()
+        resources = self.account["resource"].astype(str).tolist() or ["dssd"]
+        biggest = self.account.sort_values("snapshot_bytes", ascending=False)["resource"]
+        default = str(biggest.iloc[0]) if len(biggest) else resources[0]
+        self.resource = widgets.Dropdown(options=resources, value=default, description="resource")
+        self.subscribed = widgets.IntSlider(description="subscribe GiB", continuous_update=False,
+                                            layout=widgets.Layout(width="60%"))
+        self._reset_slider()
+        self.drive = widgets.Dropdown(options=self._drive_options(), value=None, description="drive")
+        self.snapshots = widgets.HTML(layout=widgets.Layout(width="40%", max_height="420px", overflow="auto"))
+        self.bars = figure_widget(self.build_bars())
+        self.by_type = figure_widget(self.build_by_type())
+        self.burst = figure_widget(self.build_burst())
+        self.bars.layout.height = self.by_type.layout.height = 420
+        self._hook_clicks()
+        self._show_drive()
+        self.currency.observe(self._on_currency, names="value")
+        self.price.observe(self._on_costs_view, names="value")
+        self.top.observe(self._on_costs_view, names="value")
+        self.resource.observe(self._on_resource, names="value")
+        self.subscribed.observe(self._on_burst, names="value")
+        self.drive.observe(self._show_drive, names="value")
+        self.bars_box = widgets.Box([self.bars], layout=widgets.Layout(width="60%"))
+        super().__init__([
+            widgets.HTML(source_banner(inventory)),
+            widgets.HBox([self.currency, self.price, self.top]),
+            widgets.HBox([self.bars_box, widgets.VBox([self.drive, self.snapshots], layout=self.snapshots.layout)]),
+            self.by_type,
+            widgets.HBox([self.resource, self.subscribed]),
+            self.burst,
+        ])
+
+    # -- data -------------------------------------------------------------------------------------
+    def _load_costs(self) -> None:
+        cur = self.currency.value
+        self.drive_costs = drive_costs(self.inventory, currency=cur)
+        self.account = account_cost_summary(self.inventory, currency=cur)
+        costs = snapshot_costs(self.inventory, currency=cur)
+        self.snapshot_costs = costs.set_index("uuid")
+
+    def _account_row(self) -> pd.Series | None:
+        rows = self.account[self.account["resource"] == self.resource.value]
+        return None if rows.empty else rows.iloc[0]
+
+    def _drive_options(self) -> list[tuple[str, str | None]]:
+        shown = self.drive_costs[self.drive_costs["snapshot_count"] > 0]
+        return [("(click a bar)", None)] + [(self.labels.get(u, u[:8]), u) for u in shown["drive_uuid"].astype(str)]
+
+    def _reset_slider(self) -> None:
+        row = self._account_row()
+        sub, using = (_num(row["subscribed"]), _num(row["using"])) if row is not None else (0.0, 0.0)
+        top = int(max(using, sub) * 1.5 / GIB) + 1
+        with self.subscribed.hold_trait_notifications():
+            self.subscribed.max = max(top, 1)
+            self.subscribed.value = round(sub / GIB)
+
+    # -- figures (pure builders fed with the current control values) ------------------------------
+    def build_bars(self):
+        return cost_by_drive_figure(self.drive_costs, price=self.price.value, top=self.top.value, labels=self.labels)
+
+    def build_by_type(self):
+        return storage_type_figure(self.drive_costs, price=self.price.value)
+
+    def build_burst(self):
+        row = self._account_row()
+        if row is None:
+            return burst_figure(resource=self.resource.value, subscribed=0, using=0, burst_price=0,
+                                currency=self.currency.value)
+        return burst_figure(
+            resource=str(row["resource"]), subscribed=_num(row["subscribed"]), using=_num(row["using"]),
+            burst_price=_num(row["price_burst"]), what_if_subscribed=self.subscribed.value * GIB,
+            currency=self.currency.value,
+        )
+
+    # -- reactions --------------------------------------------------------------------------------
+    def _hook_clicks(self) -> None:
+        for trace in self.bars.data:
+            trace.on_click(self._on_bar_click)
+
+    def _on_bar_click(self, trace, points, _state) -> None:
+        if points.point_inds:
+            self.drive.value = str(trace.customdata[points.point_inds[0]])
+
+    def _on_currency(self, _change=None) -> None:
+        self._load_costs()
+        self._on_costs_view()
+        self._on_burst()
+        self._show_drive()
+
+    def _on_costs_view(self, _change=None) -> None:
+        sync_figure(self.bars, self.build_bars())
+        sync_figure(self.by_type, self.build_by_type())
+        self._hook_clicks()
+
+    def _on_resource(self, _change=None) -> None:
+        self._reset_slider()
+        self._on_burst()
+
+    def _on_burst(self, _change=None) -> None:
+        sync_figure(self.burst, self.build_burst())
+
+    def _show_drive(self, _change=None) -> None:
+        uuid = self.drive.value
+        if uuid is None:
+            self.snapshots.value = "<i>Click a bar (or pick a drive above) to list its snapshots, largest first.</i>"
+            return
+        snaps = self.inventory.snapshots
+        mine = snaps[snaps["drive_uuid"] == uuid]
+        column = f"monthly_cost_{self.price.value}"
+        self.snapshots.value = snapshot_table_html(
+            mine, title=self.labels.get(uuid, uuid), costs=self.snapshot_costs[column].reindex(mine["uuid"]),
+            currency=self.currency.value,
+        )
+
+
+def cost_dashboard(inventory: Inventory, *, top: int = 10) -> CostDashboard:
+    """Chart monthly snapshot cost by drive and storage type, subscription vs burst, with a subscription what-if."""
+    return CostDashboard(inventory, top=top)

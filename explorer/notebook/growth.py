@@ -1,0 +1,138 @@
+"""The growth dashboard: drive picker, date range, bytes/count and linear/log over one live FigureWidget."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+import ipywidgets as widgets
+import pandas as pd
+
+from explorer.data.inventory import Inventory
+from explorer.errors import ExplorerError
+from explorer.notebook.figures import growth_figure
+from explorer.notebook.series import MAX_POINTS, drive_labels, top_drives
+from explorer.notebook.widgets import figure_widget, gib, sync_figure
+
+
+def source_banner(inventory: Inventory) -> str:
+    """One line saying where the data came from; the demo is labelled loudly so nobody mistakes it."""
+    src = inventory.source
+    when = inventory.loaded_at.strftime("%Y-%m-%d %H:%M UTC")
+    if src.demo:
+        return (f"<b style='color:#b35900'>DEMO DATA</b> — the embedded CloudSigma emulator's sample fleet, "
+                f"not a real account (loaded {when}).")
+    who = html.escape(src.account or "unknown account")
+    where = html.escape(src.endpoint)
+    return f"Account <b>{who}</b> at {where}{' (offline cache)' if src.offline else ''}, loaded {when}."
+
+
+class GrowthDashboard(widgets.VBox):
+    """Per-drive cumulative snapshot growth; every control redraws the same `figure` in place."""
+
+    def __init__(
+        self,
+        inventory: Inventory,
+        *,
+        growth: pd.DataFrame | None = None,
+        observed: pd.DataFrame | None = None,
+        top: int = 10,
+        max_points: int = MAX_POINTS,
+    ):
+        if growth is None:
+            from explorer.data import drive_growth
+
+            growth = drive_growth(inventory)
+        self.inventory, self.growth, self.observed, self.max_points = inventory, growth, observed, max_points
+        self.labels = drive_labels(inventory.snapshots, inventory.drives)
+        snaps = inventory.snapshots
+        bytes_per_drive = snaps["allocated_size"].fillna(0).groupby(snaps["drive_uuid"], observed=True).sum()
+        ranked = top_drives(snaps, len(bytes_per_drive))
+        self.drives = widgets.SelectMultiple(
+            options=[(f"{self.labels.get(u, u[:8])} — {gib(bytes_per_drive[u])}", u) for u in ranked],
+            value=tuple(ranked[:top]), rows=min(10, max(len(ranked), 2)), description="drives",
+            layout=widgets.Layout(width="45%"),
+        )
+        first, last = self._date_bounds()
+        self.start = widgets.DatePicker(value=first, description="from")
+        self.end = widgets.DatePicker(value=last, description="to")
+        self.metric = widgets.ToggleButtons(options=[("bytes", "bytes"), ("snapshot count", "count")],
+                                            value="bytes", description="show")
+        self.scale = widgets.ToggleButtons(options=["linear", "log"], value="linear", description="scale")
+        self.status = widgets.HTML()
+        self.banner = widgets.HTML(source_banner(inventory))
+        self.figure = figure_widget(self.build_figure())
+        self._update_status()
+        for control in (self.drives, self.start, self.end, self.metric, self.scale):
+            control.observe(self._refresh, names="value")
+        controls = widgets.HBox([self.drives, widgets.VBox([self.start, self.end, self.metric, self.scale])])
+        super().__init__([self.banner, controls, self.figure, self.status])
+
+    def _date_bounds(self) -> tuple[dt.date | None, dt.date | None]:
+        stamps = self.growth["timestamp"]
+        if self.observed is not None and not self.observed.empty:
+            stamps = pd.concat([stamps, self.observed["observed_at"]])
+        stamps = stamps.dropna()
+        if stamps.empty:
+            return None, None
+        return stamps.min().date(), stamps.max().date()
+
+    def build_figure(self):
+        """The figure the controls currently describe (pure: uses only frames and control values)."""
+        return growth_figure(
+            self.growth, drives=list(self.drives.value), labels=self.labels, observed=self.observed,
+            metric=self.metric.value, scale=self.scale.value, start=self.start.value, end=self.end.value,
+            max_points=self.max_points,
+        )
+
+    def _refresh(self, _change=None) -> None:
+        if self.start.value and self.end.value and self.start.value > self.end.value:
+            self.status.value = "<b>The start date is after the end date</b>; the chart is unchanged."
+            return
+        sync_figure(self.figure, self.build_figure())
+        self._update_status()
+
+    def _update_status(self) -> None:
+        points = max((len(t.x) for t in self.figure.data if t.x is not None), default=0)
+        observed = sum(1 for t in self.figure.data if (t.meta or {}).get("series") == "observed")
+        note = f"{len(self.drives.value)} drives, at most {points:,} points per trace"
+        if observed:
+            note += f", {observed} with observed history (dotted)"
+        elif self.observed is None or self.observed.empty:
+            note += "; no recorded history yet (run <code>snapshot-explorer record</code> to start one)"
+        self.status.value = note + "."
+
+
+def recorded_growth(inventory: Inventory, history=None) -> tuple[pd.DataFrame | None, str | None]:
+    """This account's observed growth from `history` (default: the user's history store, if one exists).
+
+    Returns (frame or None, a note to show when the store could not be read). Viewing never
+    creates a store: without one there is simply no observed series.
+    """
+    from explorer.data import HistoryStore
+    from explorer.data.paths import history_path
+
+    try:
+        if history is None:
+            if not history_path().exists():
+                return None, None
+            history = HistoryStore()
+        return history.observed_growth(source=inventory.source), None
+    except ExplorerError as exc:  # a locked or newer-version store must not stop the chart
+        return None, f"history not shown: {exc}"
+
+
+def growth_dashboard(inventory: Inventory, *, observed: pd.DataFrame | None = None, history=None, top: int = 10,
+                     max_points: int = MAX_POINTS) -> GrowthDashboard:
+    """Chart per-drive snapshot growth, overlaying observed growth from the history store where there is some.
+
+    `observed` is a ready `HistoryStore.observed_growth()` frame; otherwise `history` (a HistoryStore,
+    default the user's) is read; `history=False` shows reconstructed growth only.
+    """
+    note = None
+    if observed is None and history is not False:
+        observed, note = recorded_growth(inventory, history)
+    dash = GrowthDashboard(inventory, observed=observed, top=top, max_points=max_points)
+    if note:
+        dash.status.value += f" <i>{html.escape(note)}</i>"
+    return dash
