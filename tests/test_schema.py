@@ -29,3 +29,40 @@ def test_no_object_columns_anywhere():
     for columns in schema.SCHEMAS.values():
         frame = schema.empty_frame(columns)
         assert not any(str(t) == "object" for t in frame.dtypes)
+
+
+ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
+
+
+def _check_doc(path):
+    text = path.read_text()
+    sections = schema.schema_sections(text)
+    for name, table in sections.items():
+        assert table == schema.schema_markdown(name), f"{path.name}: schema table {name!r} is stale"
+    assert schema.update_markdown(text) == text
+    return sections
+
+
+def test_readme_section_tables_match_the_schemas():
+    sections = _check_doc(ROOT / "docs" / "readme" / "data.md")
+    assert set(sections) == set(schema.SCHEMAS)  # every frame is documented
+
+
+def test_readme_tables_match_once_merged():
+    readme = ROOT / "README.md"
+    if not readme.exists() or "<!-- schema:snapshots -->" not in readme.read_text():
+        return  # the lead has not merged the data section yet; nothing to keep in step
+    _check_doc(readme)
+
+
+def test_update_markdown_rerenders_a_stale_table():
+    stale = "intro\n<!-- schema:usage -->\n| old |\n<!-- /schema:usage -->\nend"
+    fresh = schema.update_markdown(stale)
+    assert schema.schema_sections(fresh) == {"usage": schema.schema_markdown("usage")}
+    assert fresh.startswith("intro\n") and fresh.endswith("\nend")
+
+
+def test_every_declared_schema_is_checkable():
+    for name, columns in schema.SCHEMAS.items():
+        schema.check(schema.empty_frame(columns), columns)
+        assert len({c.name for c in columns}) == len(columns), name

@@ -189,7 +189,8 @@ class DeletionSavings:
 
     def describe(self) -> str:
         """One sentence for a confirmation dialog or the CLI."""
-        head = f"Deleting {self.snapshot_count} snapshots frees {human_bytes(self.bytes_freed)}"
+        noun = "snapshot" if self.snapshot_count == 1 else "snapshots"
+        head = f"Deleting {self.snapshot_count} {noun} frees {human_bytes(self.bytes_freed)}"
         if self.price_missing:
             return head + f" (no {self.currency} price known for part of it)."
         if self.bursting:
@@ -198,7 +199,7 @@ class DeletionSavings:
             now = "saves nothing today (usage is within the subscription)"
         rest = f"; {human_bytes(self.frees_subscription_bytes)} of subscription room is freed" \
             if self.frees_subscription_bytes else ""
-        return f"{head}: {now}{rest}. At burst price they cost {money(self.monthly_cost_burst, self.currency)}/month."
+        return f"{head}: {now}{rest}. At burst price it costs {money(self.monthly_cost_burst, self.currency)}/month."
 
 
 def _total(series: pd.Series) -> float:

@@ -24,21 +24,17 @@ STAGES = ("snapshots", "drives", "billing")
 
 def inventory_source(origin: Any = None, *, endpoint: str | None = None, demo: bool | None = None,
                      account: str | None = None, offline: bool = False) -> Source:
-    """A Source from a session, a settings object or a client (duck-typed), never copying secrets.
+    """A Source from a Session, its SessionInfo, a client or a Source (duck-typed); never copies a secret.
 
     Explicit keywords win over what `origin` carries.
     """
-    if isinstance(origin, Source):
-        return Source(endpoint or origin.endpoint, origin.demo if demo is None else demo, offline or origin.offline,
-                      account or origin.account)
-    inner = getattr(origin, "source", None)
-    if isinstance(inner, Source):
-        return inventory_source(inner, endpoint=endpoint, demo=demo, account=account, offline=offline)
-    client = getattr(origin, "client", origin)
-    endpoint = endpoint or getattr(origin, "endpoint", None) or getattr(client, "endpoint", None) or ""
-    account = account or getattr(origin, "account", None) or getattr(origin, "username", None) \
-        or getattr(client, "username", None)
+    info = getattr(origin, "source", None)
+    if info is not None and hasattr(info, "endpoint"):  # a Session: its SessionInfo says demo or not
+        origin = info
+    endpoint = endpoint or getattr(origin, "endpoint", None) or ""
+    account = account or getattr(origin, "account", None) or getattr(origin, "username", None)
     demo = bool(getattr(origin, "demo", False)) if demo is None else demo
+    offline = offline or bool(getattr(origin, "offline", False))
     return Source(endpoint=str(endpoint), demo=demo, offline=offline, account=account)
 
 

@@ -7,6 +7,7 @@ build frames through :func:`empty_frame` / :func:`conform`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -246,3 +247,16 @@ def schema_markdown(name: str) -> str:
         dtype = c.dtype if c.dtype != "category" else "category(" + ", ".join(c.categories) + ")"
         rows.append(f"| `{c.name}` | `{dtype}` | {c.doc} |")
     return "\n".join(rows)
+
+
+_MARKER = re.compile(r"(<!-- schema:(\w+) -->\n)(.*?)(\n<!-- /schema:\2 -->)", re.S)
+
+
+def schema_sections(text: str) -> dict[str, str]:
+    """The tables between `<!-- schema:NAME -->` and `<!-- /schema:NAME -->` markers in a Markdown text."""
+    return {m.group(2): m.group(3) for m in _MARKER.finditer(text)}
+
+
+def update_markdown(text: str) -> str:
+    """Re-render every marked schema table in `text` (how docs/readme/data.md and the README are kept in step)."""
+    return _MARKER.sub(lambda m: m.group(1) + schema_markdown(m.group(2)) + m.group(4), text)

@@ -7,6 +7,7 @@ from pandas.testing import assert_frame_equal, assert_series_equal
 
 from explorer.data import schema
 from explorer.data.frames import parse_times
+from explorer.data.inventory import Source
 from explorer.data.load import build_inventory
 
 
@@ -90,3 +91,20 @@ def test_billing_frames_and_levels(small_inventory):
     assert p.at[("dssd", 1), "price"] == 0.28
     u = inv.usage.set_index("resource")
     assert u.at["dssd", "burst"] == 2 * 2**30
+
+
+def test_inventory_source_never_copies_secrets():
+    from explorer.data.load import inventory_source
+    from explorer.session import SessionInfo
+
+    class Client:
+        endpoint, username, password = "http://h/api/2.0/", "me@x", "hunter2"
+
+    class Session:
+        client = Client()
+        source = SessionInfo(endpoint="http://h/api/2.0/", demo=True, account="me@x")
+
+    assert inventory_source(Client()) == Source("http://h/api/2.0/", demo=False, account="me@x")
+    assert inventory_source(Session()) == Source("http://h/api/2.0/", demo=True, account="me@x")
+    assert "hunter2" not in repr(inventory_source(Client()))
+    assert inventory_source(Client(), demo=True, offline=True).offline is True

@@ -1,0 +1,105 @@
+"""The `export`, `cost` and `record` sub-commands (flags are parsed in explorer.cli)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from explorer.data.inventory import Inventory
+from explorer.errors import ExplorerError, ValidationError
+
+
+class StderrProgress:
+    """Progress of a long load on stderr: one self-overwriting line on a terminal, a line per stage otherwise."""
+
+    def __init__(self, stream: TextIO | None = None):
+        self.stream = stream or sys.stderr
+        self.tty = self.stream.isatty()
+        self._last: str | None = None
+
+    def __call__(self, stage: str, done: int, total: int | None) -> None:
+        finished = total is not None and done >= total
+        if self.tty:
+            of = f"/{total}" if total is not None else ""
+            self.stream.write(f"\rloading {stage}: {done}{of}  " + ("\n" if finished else ""))
+            self.stream.flush()
+        elif finished and self._last != stage:  # logs and cron mails get one line per stage
+            self.stream.write(f"loaded {stage}: {done}\n")
+        if finished:
+            self._last = stage
+
+
+def load_for_command(args: argparse.Namespace, *, stream: TextIO | None = None) -> Inventory:
+    """The inventory the command works on: the offline cache with --offline, else a fresh load."""
+    from explorer.data.cache import load_cached_inventory
+
+    if getattr(args, "offline", False):
+        return load_cached_inventory()
+    from explorer.config import load_settings
+    from explorer.data.load import inventory_source, load_inventory
+    from explorer.session import open_session
+
+    settings = load_settings(args)
+    with open_session(settings) as session:
+        return load_inventory(session.client, progress=StderrProgress(stream), source=inventory_source(session))
+
+
+def export(inv: Inventory, frame_name: str, fmt: str, output: str | Path) -> int:
+    """Write one frame; returns the number of rows written."""
+    frame = getattr(inv, frame_name)
+    path = Path(output).expanduser()
+    if not path.parent.is_dir():
+        raise ValidationError(f"cannot write {path}: directory {path.parent} does not exist")
+    try:
+        if fmt == "csv":
+            frame.to_csv(path, index=False)
+        elif fmt == "parquet":
+            frame.to_parquet(path, index=False)
+        elif fmt == "json":
+            out = frame.copy()
+            for col in out.columns:  # durations as seconds: portable, unlike ISO-8601 duration strings
+                if str(out[col].dtype).startswith("timedelta"):
+                    out[col] = out[col].dt.total_seconds()
+            out.to_json(path, orient="records", date_format="iso", date_unit="us", indent=1)
+        else:
+            raise ValidationError(f"unknown export format {fmt!r}")
+    except OSError as exc:
+        raise ExplorerError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    return len(frame)
+
+
+def _record(inv: Inventory) -> str:
+    from explorer.data.history import HistoryStore
+    from explorer.data.report import record_report
+    from explorer.data.units import human_bytes
+
+    store = HistoryStore()
+    result = store.record(inv)
+    text = record_report(result, inv)
+    recs = store.records(source=inv.source)
+    if len(recs) >= 2:
+        d = store.diff(recs["observed_at"].iloc[-2], source=inv.source)
+        grown = int(d.grown["delta"].sum()) if len(d.grown) else 0
+        text += (f"\nsince the previous observation: {len(d.new)} new, {len(d.deleted)} deleted, "
+                 f"{len(d.grown)} grown (+{human_bytes(grown)})")
+    return text
+
+
+def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
+    inv = load_for_command(args, stream=err)
+    if args.command == "export":
+        n = export(inv, args.frame, args.format, args.output)
+        print(f"wrote {n} {args.frame} rows to {args.output} ({args.format})", file=err)
+    elif args.command == "cost":
+        from explorer.data.report import cost_report
+
+        print(cost_report(inv, currency=args.currency.upper() if args.currency else None, top=args.top), file=out)
+    elif args.command == "record":
+        print(_record(inv), file=out)
+    else:
+        raise ValidationError(f"unknown data command {args.command!r}")
+    return 0
