@@ -21,11 +21,13 @@ class LoadProgress:
     """Callable as the data layer's `progress(stage, done, total)`; shows one bar that each stage reuses."""
 
     def __init__(self, title: str, *, show: bool | None = None):
+        """`show=None`: a widget inside a kernel, text on stderr elsewhere; True: the widget; False: silent."""
         self.bar = widgets.IntProgress(value=0, min=0, max=1, description="loading", bar_style="info")
         self.label = widgets.HTML(title)
         self.box = widgets.VBox([self.label, self.bar])
         self.stages: list[str] = []
         self._widgets = _in_kernel() if show is None else show
+        self._text = show is None and not self._widgets
         if self._widgets:
             from IPython.display import display
 
@@ -38,7 +40,7 @@ class LoadProgress:
         self.bar.max = max(total or max(done * 2, 1), 1)
         self.bar.value = min(done, self.bar.max)
         self.bar.description = stage[:20]
-        if not self._widgets:
+        if self._text:
             print(f"\r{stage}: {done}" + (f"/{total}" if total else ""), end="", file=sys.stderr, flush=True)
 
     def finish(self, message: str, *, ok: bool = True) -> None:
@@ -47,5 +49,5 @@ class LoadProgress:
         self.bar.bar_style = "success" if ok else "danger"
         self.bar.description = "done" if ok else "failed"
         self.label.value = html.escape(message)
-        if not self._widgets:
+        if self._text:
             print("\r" + message, file=sys.stderr, flush=True)
