@@ -6,7 +6,7 @@ import pandas as pd
 from textual.message import Message
 from textual.widgets import DataTable
 
-from explorer.tui.formatting import human_bytes, money
+from explorer.tui.formatting import human_bytes
 
 ALL_DRIVES = "__all__"
 
@@ -23,13 +23,11 @@ class DrivesPane(DataTable):
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
         self.border_title = "Drives (enter narrows)"
 
-    def on_mount(self) -> None:
-        self.add_columns("Drive", "Status", "Type", "Snaps", "Allocated", "Monthly")
-
     def show(self, drives: pd.DataFrame, costs: pd.Series | None, currency: str) -> None:
         """`costs`: monthly cost at subscription price per drive uuid (may be missing)."""
         chosen = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value if self.row_count else None
-        self.clear()
+        self.clear(columns=True)
+        self.add_columns("Drive", "Status", "Type", "Snaps", "Allocated", f"Monthly {currency}")
         self.add_row("(all drives)", "", "", f"{int(drives['snapshot_count'].fillna(0).sum()):,}", "", "",
                      key=ALL_DRIVES)
         ordered = drives.sort_values(["snapshots_allocated", "name"], ascending=[False, True], na_position="last")
@@ -41,7 +39,7 @@ class DrivesPane(DataTable):
                 str(row.storage_type) if pd.notna(row.storage_type) else "",
                 f"{int(row.snapshot_count) if pd.notna(row.snapshot_count) else 0:,}",
                 human_bytes(row.snapshots_allocated if pd.notna(row.snapshots_allocated) else 0),
-                money(cost, currency) if cost is not None and pd.notna(cost) else "—",
+                f"{cost:.2f}" if cost is not None and pd.notna(cost) else "—",
                 key=row.uuid,
             )
         if chosen is not None and chosen in self.rows:

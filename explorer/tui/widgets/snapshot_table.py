@@ -25,6 +25,8 @@ class SnapshotTable(DataTable):
             show_row_labels=False,
             zebra_stripes=True,
             null_rep="—",
+            # default names are 58 characters; the detail pane shows them whole
+            max_column_content_width=32,
             # names are data, not markup: a `[` in a snapshot name must show as typed
             render_markup=False,
             **kwargs,

@@ -1,0 +1,33 @@
+"""`snapshot-explorer` / `snapshot-explorer tui`: resolve settings, open the session, run the app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def run(args: Any) -> int:
+    """Run the TUI for parsed CLI flags; returns the exit status.
+
+    No credentials: the embedded demo emulator (DEMO badge). `--offline`: the cached
+    inventory, read-only. `--read-only`: every write disabled.
+    """
+    from explorer.config import load_settings
+    from explorer.tui import make_app
+
+    settings = load_settings(args)
+    read_only = bool(getattr(args, "read_only", False))
+    if settings.offline:
+        from explorer.data.cache import load_cached_inventory
+
+        app = make_app(None, read_only=True, inventory=load_cached_inventory())
+        app.run()
+        return app.return_code or 0
+
+    from explorer.data.load import inventory_source
+    from explorer.session import open_session
+
+    with open_session(settings, asynchronous=True) as session:
+        source = inventory_source(session.source)
+        app = make_app(session.client, read_only=read_only, source=source)
+        app.run()
+    return app.return_code or 0

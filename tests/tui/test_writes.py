@@ -1,0 +1,160 @@
+"""Pilot tests of every write against the emulator over loopback HTTP: create, edit, delete, bulk, clone."""
+
+from __future__ import annotations
+
+import pytest
+
+from explorer.errors import NotFoundError
+from explorer.tui.screens.confirm_delete import ConfirmDeleteScreen
+from explorer.tui.screens.snapshot_form import SnapshotFormScreen
+from tests.tui.conftest import SIZE, new_app, shown_names, start, wait_until
+
+
+def _row(app, uuid):
+    f = app.browser.view.frame
+    hit = f[f["uuid"] == uuid]
+    return None if hit.empty else hit.iloc[0]
+
+
+async def _reported(pilot, app, title_start: str):
+    return await wait_until(
+        pilot,
+        lambda: app.browser.last_report if app.browser.last_report and
+        app.browser.last_report.title.startswith(title_start) else None,
+        what=f"report {title_start!r}",
+    )
+
+
+async def test_create_appears_then_becomes_available(client):
+    app = new_app(client)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot, app)
+        drive = app.browser.current_row()["drive_uuid"]
+        await pilot.press("n")
+        assert isinstance(app.screen, SnapshotFormScreen)
+        await pilot.press(*"tui-new")
+        app.screen.query_one("#form-meta").text = "owner=ops\nticket=OPS-1"
+        await pilot.press("ctrl+s")
+        report = await _reported(pilot, app, "Snapshot created")
+        assert report.outcomes[0].ok and report.outcomes[0].label == "tui-new"
+        # it shows up (creating or already available) and, polled in a worker, turns available
+        await wait_until(pilot, lambda: "tui-new" in shown_names(app), what="the new row")
+        frame = app.browser.view.frame
+
+        def available():
+            f = app.browser.view.frame
+            return (f.loc[f["name"] == "tui-new", "status"] == "available").all()
+
+        await wait_until(pilot, available, what="status available")
+        new = frame[frame["name"] == "tui-new"].iloc[0]
+        assert new["drive_uuid"] == drive
+    snaps = await client.snapshots.list(name="tui-new")
+    assert [s.meta for s in snaps] == [{"owner": "ops", "ticket": "OPS-1"}]
+
+
+async def test_new_refuses_a_long_meta_key_before_sending(client):
+    app = new_app(client)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot, app)
+        before = len(app.browser.view)
+        await pilot.press("n")
+        app.screen.query_one("#form-meta").text = "k" * 33 + "=v"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, SnapshotFormScreen)  # the form stays open with the reason
+        assert "33 characters" in str(app.screen.query_one("#form-error").render())
+        await pilot.press("escape")
+    assert len(await client.snapshots.list()) == before
+
+
+async def test_edit_renames_and_replaces_meta(client):
+    app = new_app(client)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot, app)
+        uuid = app.browser.current_row()["uuid"]
+        await pilot.press("e")
+        name_input = app.screen.query_one("#form-name")
+        name_input.value = "renamed-by-tui"
+        app.screen.query_one("#form-meta").text = "reason=test"
+        await pilot.press("ctrl+s")
+        await _reported(pilot, app, "Snapshot saved")
+        await wait_until(pilot, lambda: _row(app, uuid) is not None and _row(app, uuid)["name"] == "renamed-by-tui")
+        assert app.browser.current_row()["uuid"] == uuid  # the cursor stayed on it through the refresh
+    snap = await client.snapshots.get(uuid)
+    assert (snap.name, snap.meta) == ("renamed-by-tui", {"reason": "test"})
+
+
+async def test_delete_current_after_confirmation(client):
+    app = new_app(client)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot, app)
+        row = app.browser.current_row()
+        await pilot.press("ctrl+d")
+        assert isinstance(app.screen, ConfirmDeleteScreen)
+        assert app.screen.plan.names == (row["name"],)
+        await pilot.press("y")
+        report = await _reported(pilot, app, "Deleted")
+        assert [(o.label, o.ok) for o in report.outcomes] == [(row["name"], True)]
+        await wait_until(pilot, lambda: _row(app, row["uuid"]) is None, what="the row to go")
+    with pytest.raises(NotFoundError):
+        await client.snapshots.get(row["uuid"])
+
+
+@pytest.mark.parametrize("key", ["n", "escape"])
+async def test_delete_cancelled_changes_nothing(client, key):
+    app = new_app(client)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot, app)
+        await pilot.press("space", "ctrl+d")
+        assert isinstance(app.screen, ConfirmDeleteScreen)
+        await pilot.press(key)
+        assert not isinstance(app.screen, ConfirmDeleteScreen)
+        assert app.browser.last_report is None and len(app.browser.marks) == 1
+    assert len(await client.snapshots.list()) == 30
+
+
+async def test_enter_on_the_confirm_button_deletes(client):
+    app = new_app(client)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot, app)
+        uuid = app.browser.current_row()["uuid"]
+        await pilot.press("ctrl+d")
+        await pilot.press("enter")  # Cancel has the focus: a stray Enter keeps everything
+        assert not isinstance(app.screen, ConfirmDeleteScreen) and app.browser.last_report is None
+        await pilot.press("ctrl+d", "shift+tab", "enter")  # focus the Delete button, then Enter
+        await _reported(pilot, app, "Deleted")
+    with pytest.raises(NotFoundError):
+        await client.snapshots.get(uuid)
+
+
+async def test_bulk_delete_reports_the_item_that_failed(client):
+    app = new_app(client)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot, app)
+        await pilot.press("space", "space", "space")
+        marked = dict(app.browser.view.frame.set_index("uuid").loc[sorted(app.browser.marks), "name"])
+        gone = sorted(marked)[0]
+        await client.snapshots.delete(gone)  # out of band: the bulk request will name a missing object
+        await pilot.press("ctrl+d")
+        assert "3 snapshots" in str(app.screen.query_one("#dialog-title").render())
+        await pilot.press("y")
+        report = await _reported(pilot, app, "Deleted 2 of 3")
+        by_label = {o.label: o for o in report.outcomes}
+        assert not by_label[marked[gone]].ok and "does not exist" in by_label[marked[gone]].detail
+        assert all(by_label[marked[u]].ok for u in marked if u != gone)
+        await wait_until(pilot, lambda: not app.browser.marks, what="marks of deleted rows to go")
+    assert len(await client.snapshots.list()) == 27
+
+
+async def test_clone_is_followed_until_the_drive_is_unmounted(client):
+    app = new_app(client)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot, app)
+        drives_before = {d.uuid for d in await client.drives.list()}
+        await pilot.press("c")
+        await pilot.press(*"restored-by-tui")
+        await pilot.press("ctrl+s")
+        report = await _reported(pilot, app, "Clone finished")
+        assert report.outcomes[0].detail == "new drive is unmounted"
+    new = [d for d in await client.drives.list() if d.uuid not in drives_before]
+    assert [(d.name, d.status) for d in new] == [("restored-by-tui", "unmounted")]
