@@ -57,11 +57,15 @@ class Snapshots(_Resource):
         return self._run(plans.get(plans.uuid_path("snapshots", uuid), Snapshot))
 
     def create(self, drive: str, *, name: str | None = None, meta: dict | None = None, tags: list | None = None):
-        plan = reconcile.create_snapshots([{"drive": drive, "name": name, "meta": meta, "tags": tags}])
+        spec = {"drive": drive, "name": name, "meta": meta, "tags": tags}
+        plan = reconcile.create_snapshots([spec], attempts=self._client.retry.max_attempts,
+                                          grace=self._client.reconcile_grace)
         return self._run(_first(plan))
 
     def create_many(self, specs: list[dict[str, Any]]) -> list[Snapshot]:
-        return self._run(reconcile.create_snapshots(list(specs)))
+        c = self._client
+        return self._run(reconcile.create_snapshots(list(specs), attempts=c.retry.max_attempts,
+                                                    grace=c.reconcile_grace))
 
     def update(self, uuid: str, *, name: str | None = None, meta: dict | None = None, tags: list | None = None):
         body = plans.given(name=name, meta=meta, tags=None if tags is None else [getattr(t, "uuid", t) for t in tags])
@@ -78,7 +82,9 @@ class Snapshots(_Resource):
         body = {k: v for k, v in {"name": name, "media": media, "affinities": affinities}.items() if v is not None}
         params = {"avoid": ",".join(avoid)} if avoid else {}
         plans.uuid_path("snapshots", uuid)
-        return self._run(reconcile.clone_snapshot(uuid, body, params))
+        c = self._client
+        return self._run(reconcile.clone_snapshot(uuid, body, params, attempts=c.retry.max_attempts,
+                                                  grace=c.reconcile_grace))
 
     def wait_for_status(self, uuid: str, status: str = "available", *, timeout: float = 600, poll: float = 1.0):
         return self._run(plans.wait_for_status(uuid, status, timeout=timeout, poll=poll))
@@ -142,13 +148,15 @@ class _BaseClient:
     def __init__(self, api_endpoint: str, *, username: str | None = None, password: str | Secret | None = None,
                  token: str | Secret | None = None, transport: Any = None, timeout: float = 30.0,
                  retry: RetryPolicy | None = None, digest: bool = False, page_size: int = paging.DEFAULT_PAGE_SIZE,
-                 concurrency: int = paging.DEFAULT_CONCURRENCY):
+                 concurrency: int = paging.DEFAULT_CONCURRENCY,
+                 reconcile_grace: float = reconcile.RECONCILE_GRACE):
         # An in-process transport never touches a network, so plain http is safe there.
         in_process = isinstance(transport, httpx.ASGITransport | httpx.WSGITransport | httpx.MockTransport)
         self.endpoint = normalize_endpoint(api_endpoint, in_process=in_process)
         self.username = username
         self.page_size = page_size
         self.concurrency = concurrency
+        self.reconcile_grace = reconcile_grace
         self.retry = retry or RetryPolicy()
         self._http_options = dict(
             base_url=self.endpoint,

@@ -8,6 +8,7 @@ found by name; a clone is found as a new drive named after the snapshot.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -18,6 +19,8 @@ import msgspec
 from explorer import errors
 from explorer.client import wire
 from explorer.client.models import Drive, Objects, Page, Snapshot, UuidOnly
+
+log = logging.getLogger(__name__)
 
 RECONCILE_GRACE = 2.0
 """Seconds to keep looking for the object a lost request may still be creating."""
@@ -96,6 +99,7 @@ def create_snapshots(
                 decode=wire.typed(Objects[Snapshot]),
             )
         except errors.OutcomeUnknownError as exc:
+            log.info("snapshot create answer lost (%s); looking the snapshots up by name", exc)
             wanted = len(todo)
             matched = yield from _poll_until(lookup, lambda m, n=wanted: len(m) == n, grace)
             found.update(matched)
@@ -172,6 +176,7 @@ def clone_snapshot(
                 )
             )
         except errors.OutcomeUnknownError as exc:
+            log.info("clone answer lost (%s); looking for the new drive", exc)
             new = yield from _poll_until(lookup, bool, grace)
             if len(new) == 1:
                 return new[0]

@@ -22,7 +22,7 @@ class RetryPolicy:
     """Bounded exponential backoff with jitter.
 
     Idempotent requests (GET, PUT, DELETE) are retried on connection errors, timeouts,
-    dropped or truncated answers, 429 (honouring ``Retry-After``) and 502/503/504. A POST
+    dropped or truncated answers, 429 (honouring ``Retry-After``) and 500/502/503/504. A POST
     is retried only when it certainly was not sent or was refused with 429; any other
     failure after sending is *ambiguous* and surfaces as OutcomeUnknownError, which the
     create and clone plans reconcile before deciding to send again.
@@ -36,8 +36,9 @@ class RetryPolicy:
     """First backoff delay in seconds; doubles each attempt."""
     backoff_max: float = 8.0
     """Upper bound of one backoff delay."""
-    retry_statuses: tuple[int, ...] = (429, 502, 503, 504)
-    """Answers worth another attempt."""
+    retry_statuses: tuple[int, ...] = (429, 500, 502, 503, 504)
+    """Answers worth another attempt. 500 is included because CloudSigma answers it for
+    transient states too ("try again later"); every retry stays bounded."""
 
     def delay(self, attempt: int, rng: Callable[[], float] = random.random) -> float:
         """Backoff before attempt ``attempt + 1``: half fixed, half random ("equal jitter")."""
@@ -126,6 +127,11 @@ class RetryState:
             return Verdict(done=True, value=None)
         err = wire.api_error(call, status, response.reason_phrase, response.headers, response.content, url)
         if status not in self.policy.retry_statuses:
+            if status >= 500 and not call.idempotent:
+                # A server failure during a POST may come after the write: let the plan reconcile.
+                raise errors.OutcomeUnknownError(
+                    f"{err} — the server may have acted on it", method=call.method, url=url
+                ) from err
             raise err
         if status == 429:
             wait = err.retry_after if err.retry_after is not None else self.policy.delay(self.attempt)

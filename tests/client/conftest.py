@@ -53,6 +53,27 @@ def loopback():
 
 @pytest.fixture(params=["async-asgi", "sync-loopback"])
 async def api(request):
+    async for value in _make_api(request):
+        yield value
+
+
+@pytest.fixture(params=["async-loopback", "sync-loopback"])
+async def socket_api(request):
+    """Over real sockets only: dropped and truncated answers are only faithful on a real connection."""
+    async for value in _make_api(request):
+        yield value
+
+
+async def _make_api(request):
+    emu = request.getfixturevalue("loopback") if request.param.endswith("loopback") else None
+    if request.param == "async-loopback":
+        async with AsyncCloudSigmaClient(emu.url, username=emu.username, password=emu.password, retry=FAST_RETRY,
+                                         page_size=25) as client:
+            try:
+                yield Api(client, request.param, emu.set_faults, emu.clear_faults, emu.advance)
+            finally:
+                emu.clear_faults()
+        return
     if request.param == "async-asgi":
         app = create_app(**FLEET)
         faults, state = app.state.faults, app.state.emu
@@ -62,7 +83,6 @@ async def api(request):
         ) as client:
             yield Api(client, request.param, faults.update, faults.clear, state.advance)
         return
-    emu = request.getfixturevalue("loopback")
     with CloudSigmaClient(emu.url, username=emu.username, password=emu.password, retry=FAST_RETRY,
                           page_size=25) as client, \
             CloudSigmaClient(emu.url, username=emu.username, password=emu.password, retry=FAST_RETRY) as other:
