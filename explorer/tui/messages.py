@@ -1,4 +1,4 @@
-"""Messages the workers post up to the screen (workers never touch widgets)."""
+"""Messages the workers post to the browser screen (workers never touch widgets); they do not bubble."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from textual.message import Message
 from explorer.data.inventory import Inventory
 
 
-class LoadProgress(Message):
+class LoadProgress(Message, bubble=False):
     """A loading stage moved on; each one replaces the previous in the status line."""
 
     def __init__(self, generation: int, stage: str, done: int, total: int | None) -> None:
@@ -20,7 +20,7 @@ class LoadProgress(Message):
         self.total = total
 
 
-class InventoryLoaded(Message):
+class InventoryLoaded(Message, bubble=False):
     """A (possibly partial, while the rest of the pages arrive) inventory is ready to show."""
 
     def __init__(self, generation: int, inventory: Inventory, *, partial: bool = False) -> None:
@@ -39,7 +39,7 @@ class Outcome:
     detail: str = ""
 
 
-class ActionFinished(Message):
+class ActionFinished(Message, bubble=False):
     """A write finished (fully or partly); the report is shown item by item."""
 
     def __init__(self, title: str, outcomes: list[Outcome], *, refresh: bool = True) -> None:
@@ -49,7 +49,7 @@ class ActionFinished(Message):
         self.refresh = refresh
 
 
-class JobProgress(Message):
+class JobProgress(Message, bubble=False):
     """A followed clone job moved on (progress in percent, the new drive's status)."""
 
     def __init__(self, drive_name: str, status: str | None, progress: int | None, done: bool = False) -> None:
