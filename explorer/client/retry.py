@@ -92,22 +92,26 @@ class RetryState:
         if not self._budget_left(delay):
             if self.attempt > 1:
                 error.args = (f"{error.args[0]} (gave up after {self.attempt} attempts)",)
-            raise error
+            raise error from None  # see failed(): never chain the httpx exception
         self.retried_after_send = self.retried_after_send or sent
         return Verdict(done=False, delay=delay)
 
     def failed(self, exc: httpx.RequestError) -> Verdict:
-        """The request raised before a complete answer arrived."""
+        """The request raised before a complete answer arrived.
+
+        The httpx exception is described in the message but deliberately not chained:
+        its traceback's frames hold the raw request headers (the Authorization value),
+        and tracebacks that print locals (rich, Textual) would show them.
+        """
         call = self.call
         url = str(exc.request.url) if exc._request is not None else None
         message = _transport_message(call, exc)
         if "CERTIFICATE_VERIFY_FAILED" in message:
-            raise errors.TransportError(message, method=call.method, url=url) from exc
+            raise errors.TransportError(message, method=call.method, url=url) from None
         not_sent = isinstance(exc, _NOT_SENT)
         if not call.idempotent and not not_sent:
-            raise errors.OutcomeUnknownError(message, method=call.method, url=url) from exc
+            raise errors.OutcomeUnknownError(message, method=call.method, url=url) from None
         err = errors.TransportError(message, method=call.method, url=url)
-        err.__cause__ = exc
         return self._retry(self.policy.delay(self.attempt), err, sent=not not_sent)
 
     def answered(self, response: httpx.Response) -> Verdict:
