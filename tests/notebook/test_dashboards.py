@@ -177,3 +177,32 @@ def test_growth_without_a_history_store_creates_none(inventory):
     assert traces(dash.figure, "observed") == []
     assert "no recorded history yet" in dash.status.value
     assert not history_path().exists()
+
+
+def test_dashboards_build_and_react_on_an_empty_inventory():
+    from explorer.data.inventory import Inventory
+
+    empty = Inventory()
+    growth = growth_dashboard(empty, history=False)
+    growth.metric.value = "count"
+    assert growth.figure.data == () and "0 drives" in growth.status.value
+    cost = cost_dashboard(empty)
+    cost.price.value = "subscription"
+    assert cost.bars.data == () and cost.drive.value is None
+    assert cost.burst.layout.meta["burst_cost_now"] == 0.0
+
+
+def test_snapshots_of_a_deleted_drive_are_labelled_missing(inventory):
+    snaps = inventory.snapshots.copy()
+    snaps["drive_uuid"] = snaps["drive_uuid"].astype(object)
+    gone = snaps["drive_uuid"] == top_drives(snaps, 1)[0]
+    snaps.loc[gone, "drive_uuid"] = "deadbeef-0000-4000-8000-000000000000"
+    snaps.loc[gone, "drive_name"] = pd.NA
+    from dataclasses import replace
+
+    from explorer.data import schema
+
+    inv = replace(inventory, snapshots=schema.conform(snaps, schema.SNAPSHOT_COLUMNS))
+    dash = cost_dashboard(inv)
+    labels = [x for t in dash.bars.data for x in t.x]
+    assert "deadbeef… (missing)" in labels
