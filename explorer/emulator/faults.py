@@ -88,8 +88,12 @@ async def _drop_connection(receive) -> None:
         except ImportError:  # pragma: no cover - httpx is a dependency
             raise ConnectionResetError("emulator fault: connection dropped") from None
         raise httpx.RemoteProtocolError("Server disconnected without sending a response (emulator fault)")
-    transport.close()
-    for _ in range(100):  # let connection_lost run so uvicorn knows the client is gone
+    await _close(cycle)
+
+
+async def _close(cycle) -> None:
+    cycle.transport.close()
+    for _ in range(100):  # let connection_lost run, so uvicorn knows the client is gone and stays quiet
         if getattr(cycle, "disconnected", True):
             break
         await asyncio.sleep(0)
@@ -134,11 +138,13 @@ class FaultMiddleware:
         await self.app(scope, receive, collect)
         body = b"".join(chunks)
         # Headers promise the whole body; only half arrives before the connection closes.
-        await send(start)
-        await send({"type": "http.response.body", "body": body[: len(body) // 2], "more_body": True})
         cycle = getattr(receive, "__self__", None)
-        if getattr(cycle, "transport", None) is not None:
-            cycle.transport.close()
+        real = getattr(cycle, "transport", None) is not None
+        await send(start)
+        # In-process there is no connection to close: end the message early instead.
+        await send({"type": "http.response.body", "body": body[: len(body) // 2], "more_body": real})
+        if real:
+            await _close(cycle)
 
 
 async def _discard(message) -> None:

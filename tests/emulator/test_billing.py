@@ -73,7 +73,8 @@ async def test_other_accounts_have_their_own_currency(other):
 async def test_tags_crud_and_resources(client):
     drive = await a_drive(client)
     snap = (await all_of(client, "snapshots/"))[0]
-    r = await client.post("tags/", json={"objects": [{"name": "to-review", "resources": [drive["uuid"], snap["uuid"]]}]})
+    spec = {"name": "to-review", "resources": [drive["uuid"], snap["uuid"]]}
+    r = await client.post("tags/", json={"objects": [spec]})
     assert r.status_code == 201
     tag = r.json()["objects"][0]
     assert {(x["res_type"], x["uuid"]) for x in tag["resources"]} == {("drives", drive["uuid"]),

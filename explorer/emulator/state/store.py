@@ -66,7 +66,9 @@ class Store:
         return self._conn.execute("SELECT 1 FROM objects LIMIT 1").fetchone() is None
 
     def rows(self) -> Iterator[tuple[str, str, str, bytes]]:
-        yield from self._conn.execute("SELECT account, kind, key, body FROM objects ORDER BY rowid")
+        # Accounts first (objects need them), then everything in creation order.
+        yield from self._conn.execute(
+            "SELECT account, kind, key, body FROM objects ORDER BY kind != 'account', rowid")
 
     def get_setting(self, name: str, default: str | None = None) -> str | None:
         row = self._conn.execute("SELECT value FROM settings WHERE name = ?", (name,)).fetchone()
