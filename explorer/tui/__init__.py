@@ -16,12 +16,14 @@ def make_app(
     source: Source | None = None,
     inventory: Inventory | None = None,
     poll_seconds: float = 1.0,
+    load_on_start: bool = True,
 ) -> SnapshotExplorerApp:
     """Build the app around an async client (or `client=None` to show a given, e.g. cached, inventory read-only).
 
     `source` says where the data comes from (badges); by default it is taken from the
     client or the inventory. `poll_seconds` is how often creating snapshots and clone
-    jobs are polled.
+    jobs are polled. `load_on_start=False` shows the given inventory without fetching
+    (screenshots; a reload still happens on `r`).
     """
     from explorer.data.load import inventory_source
     from explorer.tui.app import SnapshotExplorerApp
@@ -31,7 +33,7 @@ def make_app(
     if client is None and inventory is None:
         raise ValueError("make_app needs a client or an inventory")
     return SnapshotExplorerApp(client, source=source, read_only=read_only, inventory=inventory,
-                               poll_seconds=poll_seconds)
+                               poll_seconds=poll_seconds, load_on_start=load_on_start)
 
 
 __all__ = ["make_app"]

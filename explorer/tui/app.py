@@ -19,13 +19,13 @@ class SnapshotExplorerApp(App[None]):
     TITLE = "Snapshot Explorer"
 
     def __init__(self, client, *, source: Source, read_only: bool = False, inventory: Inventory | None = None,
-                 poll_seconds: float = 1.0) -> None:
+                 poll_seconds: float = 1.0, load_on_start: bool = True) -> None:
         super().__init__()
         self.client = client
         self.source = source
         self.read_only = read_only
         self.browser = BrowserScreen(client, source=source, read_only=read_only, inventory=inventory,
-                                     poll_seconds=poll_seconds)
+                                     poll_seconds=poll_seconds, load_on_start=load_on_start)
 
     def on_mount(self) -> None:
         self.push_screen(self.browser)

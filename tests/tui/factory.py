@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 
@@ -52,8 +54,9 @@ def make_inventory(n_snapshots: int = 12, *, seed: int = 7, now: pd.Timestamp = 
             "storage_type": drives["storage_type"].to_numpy()[which],
             "drive_mounted": drives["mounted"].to_numpy()[which],
             "drive_missing": False,
-            "meta": "{}",
-            "tags": "",
+            "meta": [json.dumps({"reason": "pre-upgrade", "ticket": f"OPS-{i}"}) if i % 4 == 1 else "{}"
+                     for i in range(n_snapshots)],
+            "tags": ["keep" if i % 7 == 3 else "" for i in range(n_snapshots)],
         }
     )
     snaps["share_of_drive"] = snaps["allocated_size"].astype("Float64") / snaps["drive_size"].astype("Float64")
@@ -83,6 +86,6 @@ def make_inventory(n_snapshots: int = 12, *, seed: int = 7, now: pd.Timestamp = 
         usage=schema.conform(usage, schema.USAGE_COLUMNS),
         burst_levels={"dssd": 3, "zadara": 3},
         currency="EUR",
-        source=Source(endpoint="http://fabricated/api/2.0/", demo=True),
+        source=Source(endpoint="http://127.0.0.1:8642/api/2.0/", demo=True),
         loaded_at=now,
     )

@@ -65,8 +65,9 @@ class BrowserScreen(WorkersMixin, Screen):
     ]
 
     def __init__(self, client, *, source: Source, read_only: bool, inventory: Inventory | None = None,
-                 poll_seconds: float = 1.0) -> None:
+                 poll_seconds: float = 1.0, load_on_start: bool = True) -> None:
         super().__init__()
+        self.load_on_start = load_on_start
         self.client = client
         self.source = source
         self.read_only = read_only or client is None
@@ -98,7 +99,7 @@ class BrowserScreen(WorkersMixin, Screen):
         self.query_one(SnapshotTable).focus()
         if self.inventory is not None:
             self._show_inventory(self.inventory)
-        if self.client is not None:
+        if self.client is not None and self.load_on_start:
             self.action_refresh()
 
     # ----- state -> widgets -------------------------------------------------------------------------
