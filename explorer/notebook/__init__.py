@@ -27,12 +27,13 @@ _EXPORTS = {
     "burst_figure": "explorer.notebook.cost_figures",
     "top_drives": "explorer.notebook.series",
     "drive_labels": "explorer.notebook.series",
+    "figure_to_svg": "explorer.notebook.svg",
 }
 
 __all__ = [  # noqa: RUF022 - grouped as in _EXPORTS, spelled out so linters see the lazy names
     "connect", "close", "growth_dashboard", "GrowthDashboard", "cost_dashboard", "CostDashboard",
     "growth_figure", "bytes_by_drive_figure", "cost_by_drive_figure", "storage_type_figure", "burst_figure",
-    "top_drives", "drive_labels",
+    "top_drives", "drive_labels", "figure_to_svg",
 ]
 
 if TYPE_CHECKING:
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from explorer.notebook.growth import GrowthDashboard, growth_dashboard
     from explorer.notebook.loader import close, connect
     from explorer.notebook.series import drive_labels, top_drives
+    from explorer.notebook.svg import figure_to_svg
 
 
 def __getattr__(name: str) -> Any:

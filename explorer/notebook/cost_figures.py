@@ -59,7 +59,7 @@ def cost_by_drive_figure(
             hovertemplate=f"%{{x}}<br>%{{y:,.2f}} {_money(currency)}<extra>%{{fullData.name}}</extra>",
         ))
     fig.update_layout(
-        title={"text": f"Monthly snapshot cost by drive at the {price} price (top {len(shown)}) — click a bar"},
+        title={"text": f"Monthly snapshot cost by drive at the {price} price (top {len(shown)})"},
         xaxis={"categoryorder": "array", "categoryarray": shown["label"].tolist(), "tickangle": -30},
         yaxis={"title": {"text": _money(currency)}, "rangemode": "tozero"},
         legend={"title": {"text": "storage type"}},

@@ -206,3 +206,11 @@ def test_snapshots_of_a_deleted_drive_are_labelled_missing(inventory):
     dash = cost_dashboard(inv)
     labels = [x for t in dash.bars.data for x in t.x]
     assert "deadbeef… (missing)" in labels
+
+
+def test_every_public_name_resolves():
+    import explorer.notebook as nb
+
+    assert sorted(nb.__all__) == sorted(nb._EXPORTS)
+    for name in nb.__all__:
+        assert callable(getattr(nb, name)), name
