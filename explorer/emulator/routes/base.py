@@ -124,6 +124,13 @@ def list_response(ctx: Ctx, coll: Collection, *, filters: tuple[str, ...], view:
     limit = int_param(ctx.request, "limit", default_limit)
     offset = int_param(ctx.request, "offset", 0)
     fields = fields_param(ctx.request)
+    if limit == 0 and not fields and view is None and not extra and not any(p in ctx.params for p in filters):
+        # The whole list, unfiltered: served from a body cached until the collection changes.
+        def build() -> bytes:
+            raws = list(coll.raw.values())[offset:]
+            return envelope(raws, limit=0, offset=offset, total=len(coll.raw))
+
+        return json_response(raw=coll.cached_body(("all", offset), build))
     tests = []
     for param in filters:
         for value in ctx.params.getlist(param):

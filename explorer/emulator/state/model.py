@@ -20,14 +20,17 @@ class Collection:
     `put`/`remove`, which also tells the store what to persist.
     """
 
-    __slots__ = ("_on_change", "key", "kind", "objs", "raw")
+    __slots__ = ("_body_cache", "_on_change", "key", "kind", "objs", "raw", "version")
 
-    def __init__(self, kind: str, on_change: Callable[[str, str, dict | None], None], key: str = "uuid"):
+    def __init__(self, kind: str, on_change: Callable[[str, str, bytes | None], None], key: str = "uuid"):
         self.kind = kind
         self.key = key
         self.objs: dict[str, dict] = {}
         self.raw: dict[str, bytes] = {}
         self._on_change = on_change
+        # Bumped on every change; whole-list bodies are cached against it.
+        self.version = 0
+        self._body_cache: dict[object, tuple[int, bytes]] = {}
 
     def __len__(self) -> int:
         return len(self.objs)
@@ -44,8 +47,9 @@ class Collection:
     def put(self, obj: dict) -> dict:
         k = obj[self.key]
         self.objs[k] = obj
-        self.raw[k] = _encode(obj)
-        self._on_change(self.kind, k, obj)
+        raw = self.raw[k] = _encode(obj)
+        self.version += 1
+        self._on_change(self.kind, k, raw)  # the store keeps exactly these bytes
         return obj
 
     def load(self, obj: dict, raw: bytes) -> None:
@@ -53,11 +57,21 @@ class Collection:
         k = obj[self.key]
         self.objs[k] = obj
         self.raw[k] = raw
+        self.version += 1
+
+    def cached_body(self, key: object, build: Callable[[], bytes]) -> bytes:
+        """A response body built from this collection, rebuilt only after the collection changed."""
+        hit = self._body_cache.get(key)
+        if hit is None or hit[0] != self.version:
+            self._body_cache.clear()  # only the current version is worth keeping
+            hit = self._body_cache[key] = (self.version, build())
+        return hit[1]
 
     def remove(self, key: str) -> dict | None:
         obj = self.objs.pop(key, None)
         if obj is not None:
             del self.raw[key]
+            self.version += 1
             self._on_change(self.kind, key, None)
         return obj
 
@@ -69,7 +83,8 @@ class Account:
     email: str
     password: str
     uuid: str
-    on_change: Callable[[str, str, str, dict | None], None]
+    # Called as (email, kind, key, object or its encoded bytes or None for deleted).
+    on_change: Callable[[str, str, str, dict | bytes | None], None]
     profile: dict = field(default_factory=dict)
     balance: dict = field(default_factory=dict)
     # Snapshot quotas (capabilities) and other per-account settings.
@@ -83,7 +98,7 @@ class Account:
             key = "id" if kind == "subscriptions" else "uuid"
             self.collections[kind] = Collection(kind, self._changed, key)
 
-    def _changed(self, kind: str, key: str, obj: dict | None) -> None:
+    def _changed(self, kind: str, key: str, obj: bytes | None) -> None:
         self.on_change(self.email, kind, key, obj)
 
     def __repr__(self) -> str:  # never show the password

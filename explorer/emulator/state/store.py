@@ -36,7 +36,7 @@ class Store:
         self._lock = threading.Lock()
 
     def record(self, account: str, kind: str, key: str, obj: Any) -> None:
-        body = None if obj is None else msgspec.json.encode(obj)
+        body = obj if obj is None or isinstance(obj, bytes) else msgspec.json.encode(obj)
         with self._lock:
             self._pending[(account, kind, key)] = body
 
