@@ -8,9 +8,8 @@ import pandas as pd
 from explorer.data import account_cost_summary, drive_costs, snapshot_costs
 from explorer.data.inventory import Inventory
 from explorer.notebook.cost_figures import burst_figure, cost_by_drive_figure, storage_type_figure
-from explorer.notebook.growth import source_banner
 from explorer.notebook.series import GIB, drive_labels
-from explorer.notebook.widgets import figure_widget, snapshot_table_html, sync_figure
+from explorer.notebook.widgets import figure_widget, snapshot_table_html, source_banner, sync_figure
 
 
 def _num(value, default: float = 0.0) -> float:

@@ -12,19 +12,7 @@ from explorer.data.inventory import Inventory
 from explorer.errors import ExplorerError
 from explorer.notebook.figures import growth_figure
 from explorer.notebook.series import MAX_POINTS, drive_labels, top_drives
-from explorer.notebook.widgets import figure_widget, gib, sync_figure
-
-
-def source_banner(inventory: Inventory) -> str:
-    """One line saying where the data came from; the demo is labelled loudly so nobody mistakes it."""
-    src = inventory.source
-    when = inventory.loaded_at.strftime("%Y-%m-%d %H:%M UTC")
-    if src.demo:
-        return (f"<b style='color:#b35900'>DEMO DATA</b> — the embedded CloudSigma emulator's sample fleet, "
-                f"not a real account (loaded {when}).")
-    who = html.escape(src.account or "unknown account")
-    where = html.escape(src.endpoint)
-    return f"Account <b>{who}</b> at {where}{' (offline cache)' if src.offline else ''}, loaded {when}."
+from explorer.notebook.widgets import figure_widget, gib, source_banner, sync_figure
 
 
 class GrowthDashboard(widgets.VBox):

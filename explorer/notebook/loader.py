@@ -11,7 +11,7 @@ from explorer.config import load_settings
 from explorer.data import inventory_source, load_cached_inventory, load_inventory
 from explorer.data.inventory import Inventory
 from explorer.errors import ExplorerError
-from explorer.notebook.progress import LoadProgress, _in_kernel
+from explorer.notebook.progress import LoadProgress, in_kernel
 from explorer.session import Session, open_session
 
 # Sessions opened by connect() stay open for the kernel's lifetime: in demo mode the emulator
@@ -43,7 +43,7 @@ def connect(
     """
     args = SimpleNamespace(demo=demo, region=region, endpoint=endpoint, username=username, config=config,
                            offline=offline)
-    settings = load_settings(args, prompt=_ask_password if _in_kernel() else getpass.getpass)
+    settings = load_settings(args, prompt=_ask_password if in_kernel() else getpass.getpass)
     if settings.offline:
         return load_cached_inventory()
     title = "Starting the embedded demo emulator…" if settings.demo else f"Connecting to {settings.endpoint}…"

@@ -8,7 +8,7 @@ import sys
 import ipywidgets as widgets
 
 
-def _in_kernel() -> bool:
+def in_kernel() -> bool:
     try:
         from IPython import get_ipython
     except ImportError:  # IPython is absent only in bare scripts
@@ -26,7 +26,7 @@ class LoadProgress:
         self.label = widgets.HTML(title)
         self.box = widgets.VBox([self.label, self.bar])
         self.stages: list[str] = []
-        self._widgets = _in_kernel() if show is None else show
+        self._widgets = in_kernel() if show is None else show
         self._text = show is None and not self._widgets
         if self._widgets:
             from IPython.display import display

@@ -1,4 +1,4 @@
-"""Small ipywidgets helpers shared by the dashboards: in-place figure sync and an HTML snapshot table."""
+"""Small helpers shared by the dashboards: in-place figure sync, the data-source banner, an HTML snapshot table."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import html
 import pandas as pd
 import plotly.graph_objects as go
 
+from explorer.data.inventory import Inventory
 from explorer.notebook.series import GIB
 
 # Set once when the widget is made; re-sending the whole template on every update is slow.
@@ -45,6 +46,18 @@ def sync_figure(widget: go.FigureWidget, fig: go.Figure) -> None:
         widget.layout.update(layout, overwrite=True)
     if len(new) > kept:
         widget.add_traces(list(new[kept:]))
+
+
+def source_banner(inventory: Inventory) -> str:
+    """One line saying where the data came from; the demo is labelled loudly so nobody mistakes it."""
+    src = inventory.source
+    when = inventory.loaded_at.strftime("%Y-%m-%d %H:%M UTC")
+    if src.demo:
+        return (f"<b style='color:#b35900'>DEMO DATA</b> — the embedded CloudSigma emulator's sample fleet, "
+                f"not a real account (loaded {when}).")
+    who = html.escape(src.account or "unknown account")
+    where = html.escape(src.endpoint)
+    return f"Account <b>{who}</b> at {where}{' (offline cache)' if src.offline else ''}, loaded {when}."
 
 
 def gib(value) -> str:
