@@ -72,6 +72,10 @@ class Faults:
                     return kind, s
         return None, s
 
+    def pick_error(self) -> tuple[int, str, str]:
+        with self._lock:
+            return _ERRORS[self._rng.randrange(len(_ERRORS))]
+
 
 async def _drop_connection(receive) -> None:
     """Close the client's connection without an answer.
@@ -113,7 +117,7 @@ class FaultMiddleware:
         if s.latency_ms:
             await asyncio.sleep(s.latency_ms / 1000)  # simulated network latency, not synchronisation
         if kind == "error":
-            status, etype, message = _ERRORS[self.faults._rng.randrange(len(_ERRORS))]
+            status, etype, message = self.faults.pick_error()
             return await _send_error(send, status, etype, message)
         if kind == "rate_limit":
             return await _send_error(send, 429, "permission", "Request was throttled. Too many requests.",

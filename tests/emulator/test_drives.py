@@ -81,3 +81,25 @@ async def test_drive_schema_and_unknown_action(client):
     drive = await a_drive(client)
     r = await client.post(f"drives/{drive['uuid']}/action/?do=explode")
     assert r.status_code == 400 and r.json()[0]["error_point"] == "do"
+
+
+async def test_completed_jobs_are_kept_three_days(app, client):
+    drive = await a_drive(client)
+    new = (await client.post(f"drives/{drive['uuid']}/action/?do=clone")).json()["objects"][0]
+    job = new["jobs"][0]["uuid"]
+    advance(app, days=2)
+    assert (await client.get(f"jobs/{job}/")).json()["state"] == "success"
+    advance(app, days=2)
+    assert (await client.get(f"jobs/{job}/")).status_code == 404
+
+
+async def test_fields_on_short_list_pick_from_the_full_object(client):
+    objs = await all_of(client, "drives/", fields="uuid,name")
+    assert all(set(o) == {"uuid", "name"} for o in objs)
+
+
+async def test_xml_is_not_acceptable(client):
+    r = await client.get("drives/", headers={"accept": "application/xml"})
+    assert r.status_code == 406 and r.json()[0]["error_type"] == "validation"
+    assert (await client.get("drives/", params={"format": "xml"})).status_code == 406
+    assert (await client.get("drives/", headers={"accept": "application/json"})).status_code == 200

@@ -80,6 +80,11 @@ def endpoint(methods: dict[str, Handler]) -> Callable:
         state: EmulatorState = request.app.state.emu
         method = "GET" if request.method == "HEAD" else request.method
         try:
+            accept = request.headers.get("accept", "*/*")
+            if not any(t in accept for t in ("json", "*/*", "application/*")) or request.query_params.get(
+                    "format", "json") != "json":
+                # The real API also speaks XML; the emulator only JSON, and says so like the API does.
+                raise ApiFailure(406, [("validation", "format", "Only application/json is supported")])
             acct = _authenticate(request, state)
             handler = methods.get(method)
             if method == "OPTIONS":
@@ -142,7 +147,8 @@ def list_response(ctx: Ctx, coll: Collection, *, filters: tuple[str, ...], view:
     total = len(keys)
     page = keys[offset: offset + limit] if limit else keys[offset:]
     if fields:
-        raws = [encode({f: o[f] for f in fields if f in o}) for o in ((view or _same)(coll.objs[k]) for k in page)]
+        # `fields` picks from the full object, also on short-form lists (GET /drives/?fields=uuid,status).
+        raws = [encode({f: o[f] for f in fields if f in o}) for o in (coll.objs[k] for k in page)]
     elif view is not None:
         raws = [encode(view(coll.objs[k])) for k in page]
     else:
@@ -150,9 +156,6 @@ def list_response(ctx: Ctx, coll: Collection, *, filters: tuple[str, ...], view:
         raws = [raw[k] for k in page]
     return json_response(raw=envelope(raws, limit=limit, offset=offset, total=total, extra=extra))
 
-
-def _same(obj: dict) -> dict:
-    return obj
 
 
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"]

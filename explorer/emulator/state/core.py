@@ -154,6 +154,7 @@ class EmulatorState:
             self.tick()
             for acct in self.accounts.values():
                 lifecycle.grow(acct, total)
+                lifecycle.prune_jobs(acct, self.clock.now())
             self.store.flush()
         return self.clock.now()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from explorer.emulator.clock import iso_time
 from explorer.emulator.objects import SNAPSHOTABLE_TYPES
 from explorer.emulator.state.model import Account
@@ -73,6 +75,17 @@ def progress(acct: Account, data: dict | None, now: float) -> None:
         job["data"] = {"progress": pct}
         job["last_modified"] = iso_time(now)
         acct.jobs.put(job)
+
+
+JOB_HISTORY_SECONDS = 3 * 86400
+
+
+def prune_jobs(acct: Account, now: float) -> None:
+    """Completed jobs are kept for 3 days (jobs.rst), then disappear from /jobs/."""
+    cutoff = now - JOB_HISTORY_SECONDS
+    for job in list(acct.jobs):
+        if job["state"] != "started" and datetime.fromisoformat(job["last_modified"]).timestamp() < cutoff:
+            acct.jobs.remove(job["uuid"])
 
 
 def grow(acct: Account, seconds: float) -> None:
