@@ -36,7 +36,7 @@ class CostDashboard(widgets.VBox):
                                             layout=widgets.Layout(width="60%"))
         self._reset_slider()
         self.drive = widgets.Dropdown(options=self._drive_options(), value=None, description="drive")
-        self.snapshots = widgets.HTML(layout=widgets.Layout(width="40%", max_height="420px", overflow="auto"))
+        self.snapshots = widgets.HTML(layout=widgets.Layout(max_height="400px", overflow="auto"))
         self.bars = figure_widget(self.build_bars())
         self.by_type = figure_widget(self.build_by_type())
         self.burst = figure_widget(self.build_burst())
@@ -50,10 +50,11 @@ class CostDashboard(widgets.VBox):
         self.subscribed.observe(self._on_burst, names="value")
         self.drive.observe(self._show_drive, names="value")
         self.bars_box = widgets.Box([self.bars], layout=widgets.Layout(width="60%"))
+        self.side = widgets.VBox([self.drive, self.snapshots], layout=widgets.Layout(width="40%"))
         super().__init__([
             widgets.HTML(source_banner(inventory)),
             widgets.HBox([self.currency, self.price, self.top]),
-            widgets.HBox([self.bars_box, widgets.VBox([self.drive, self.snapshots], layout=self.snapshots.layout)]),
+            widgets.HBox([self.bars_box, self.side]),
             self.by_type,
             widgets.HBox([self.resource, self.subscribed]),
             self.burst,
@@ -114,12 +115,12 @@ class CostDashboard(widgets.VBox):
         self._load_costs()
         self._on_costs_view()
         self._on_burst()
-        self._show_drive()
 
     def _on_costs_view(self, _change=None) -> None:
         sync_figure(self.bars, self.build_bars())
         sync_figure(self.by_type, self.build_by_type())
-        self._hook_clicks()
+        self._hook_clicks()  # traces added by the sync need the handler too
+        self._show_drive()  # its cost column follows the price reading
 
     def _on_resource(self, _change=None) -> None:
         self._reset_slider()

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from plotly.callbacks import InputDeviceState, Points
 
-from explorer.data import account_cost_summary, drive_costs, drive_growth
+from explorer.data import account_cost_summary, drive_costs, drive_growth, snapshot_costs
 from explorer.notebook import CostDashboard, GrowthDashboard, cost_dashboard, growth_dashboard
 from explorer.notebook.series import GIB, top_drives
 
@@ -142,6 +142,13 @@ def test_clicking_a_bar_lists_that_drives_snapshots_largest_first(inventory):
     html = dash.snapshots.value
     assert f"{len(mine)} snapshots" in html
     assert html.index(largest) < min(html.index(n) for n in mine["name"] if n != largest)
+
+    # The table's cost column follows the price reading.
+    costs = snapshot_costs(inventory).set_index("uuid")
+    biggest = mine.sort_values("allocated_size", ascending=False)["uuid"].iloc[0]
+    assert f"{costs.loc[biggest, 'monthly_cost_burst']:,.2f}" in html
+    dash.price.value = "subscription"
+    assert f"{costs.loc[biggest, 'monthly_cost_subscription']:,.2f}" in dash.snapshots.value
 
 
 def test_clicks_still_work_after_the_bars_are_rebuilt(inventory):
