@@ -4,6 +4,9 @@ Decoding is tolerant of what the real API does (see shared/cloudsigma-api.md):
 unknown fields are ignored, unknown status values are kept as plain strings,
 `allocated_size` may be null, `grantees`/`permissions` may be missing, and
 `resource_uri` may be a string or a nested `{resource_uri, uuid}` object.
+The structs that come by the hundred thousand (snapshots, drives, refs) are
+`gc=False`: they hold only decoded JSON, never reference cycles, so the cyclic GC
+need not track them (measured: decoding 100k snapshots 2x faster).
 Timestamps stay as the API's strings (two formats exist); the data layer parses
 them vectorised.
 """
@@ -30,14 +33,14 @@ DRIVE_STATUSES = (
 STORAGE_TYPES = ("dssd", "zadara", "nvme", "local_nvme", "ssd", "magnetic")
 
 
-class Ref(msgspec.Struct, omit_defaults=True):
+class Ref(msgspec.Struct, omit_defaults=True, gc=False):
     """A reference to another object: `{"resource_uri": ..., "uuid": ...}`."""
 
     uuid: str
     resource_uri: Any = None
 
 
-class Snapshot(msgspec.Struct, omit_defaults=True):
+class Snapshot(msgspec.Struct, omit_defaults=True, gc=False):
     uuid: str
     name: str | None = None
     status: str | None = None
@@ -52,13 +55,13 @@ class Snapshot(msgspec.Struct, omit_defaults=True):
     resource_uri: Any = None
 
 
-class DriveRuntime(msgspec.Struct, omit_defaults=True):
+class DriveRuntime(msgspec.Struct, omit_defaults=True, gc=False):
     is_snapshotable: bool | None = None
     snapshots_allocated_size: int | None = None
     storage_type: str | None = None
 
 
-class Drive(msgspec.Struct, omit_defaults=True):
+class Drive(msgspec.Struct, omit_defaults=True, gc=False):
     """A drive. The short list form carries only uuid, status, owner and resource_uri."""
 
     uuid: str

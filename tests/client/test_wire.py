@@ -117,3 +117,22 @@ def test_any_body_only_ever_raises_explorer_errors(body, status, index):
         answer(call, status, body)
     except errors.ExplorerError as exc:
         assert str(exc)
+
+
+def test_gc_is_paused_only_while_decoding_large_bodies_and_always_restored():
+    import gc
+
+    big = b'{"meta": {"total_count": 1}, "objects": [{"uuid": "' + b"x" * 300_000 + b'"}]}'
+    seen = []
+    call = wire.Call("GET", "snapshots/detail/", decode=lambda body: seen.append(gc.isenabled()) or
+                     wire.typed(Page[Snapshot])(body))
+    assert gc.isenabled()
+    answer(call, 200, big)
+    answer(call, 200, b'{"objects": []}')
+    assert seen == [False, True] and gc.isenabled()
+    with pytest.raises(errors.DecodeError):
+        answer(call, 200, big[:-3])
+    assert gc.isenabled()
+    with wire.gc_paused(10**6), wire.gc_paused(10**6):
+        assert not gc.isenabled()
+    assert gc.isenabled()
