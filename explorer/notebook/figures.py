@@ -114,7 +114,8 @@ def _split(frame: pd.DataFrame, drives: list[str]) -> dict[str, pd.DataFrame]:
 def _range(start: pd.Timestamp | None, end: pd.Timestamp | None):
     if start is None or end is None:
         return None
-    return [start.isoformat(), end.isoformat()]
+    # plotly.js date strings carry no zone: send UTC wall time, as the x values are.
+    return [t.tz_convert("UTC").strftime("%Y-%m-%d %H:%M:%S.%f") for t in (start, end)]
 
 
 def bytes_by_drive_figure(snapshots: pd.DataFrame, *, labels: Mapping[str, str] | None = None, top: int = 15):

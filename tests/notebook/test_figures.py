@@ -59,6 +59,8 @@ def test_growth_count_metric_log_scale_and_date_clip(inventory):
     assert trace.y[-1] == (mine["timestamp"] < end + pd.Timedelta(days=1)).sum()
     assert fig.layout.yaxis.type == "log"
     assert fig.layout.yaxis.title.text == "snapshots"
+    # plotly.js reads zone-less date strings: the range is UTC wall time like the x values.
+    assert fig.layout.xaxis.range == ("2026-03-01 00:00:00.000000", "2026-06-30 23:59:59.999999")
 
 
 def test_growth_overlays_observed_series_in_the_same_colour(inventory):
