@@ -50,21 +50,29 @@ def _float(values: np.ndarray) -> pd.arrays.FloatingArray:
     return pd.array(values, dtype="Float64")  # NaN becomes NA: "unknown", not a number
 
 
-def _billing_resource(snapshots: pd.DataFrame) -> pd.Categorical:
+def _billing_resource(snapshots: pd.DataFrame) -> tuple[list[str], np.ndarray]:
+    """(resource names, code per snapshot): the drive's storage type, `dssd` when the drive is unknown."""
     st = snapshots["storage_type"]
-    cats = list(st.cat.categories) if isinstance(st.dtype, pd.CategoricalDtype) else sorted(set(st.dropna()))
+    if not isinstance(st.dtype, pd.CategoricalDtype):
+        st = st.astype("category")
+    cats = [str(c) for c in st.cat.categories]
     if DEFAULT_RESOURCE not in cats:
         cats.append(DEFAULT_RESOURCE)
-    return pd.Categorical(st.astype(object).where(st.notna(), DEFAULT_RESOURCE), categories=cats)
+    codes = st.cat.codes.to_numpy().astype(np.intp)
+    codes[codes == -1] = cats.index(DEFAULT_RESOURCE)
+    return cats, codes
+
+
+def _repeat(value: str, n: int) -> pd.api.extensions.ExtensionArray:
+    return pd.array([value], dtype="string").take(np.zeros(n, dtype=np.intp))
 
 
 def snapshot_costs(inv: Inventory, *, currency: str | None = None) -> pd.DataFrame:
     """One row per snapshot: its monthly cost at the subscription price and at the current burst price."""
     cur = currency or inv.currency
     snaps = inv.snapshots
-    resource = _billing_resource(snaps)
-    r = rates(inv, resource.categories, cur)
-    codes = resource.codes
+    cats, codes = _billing_resource(snaps)
+    r = rates(inv, cats, cur)
     sub_rate = r["sub_rate"].to_numpy()[codes]
     burst_rate = r["burst_rate"].to_numpy()[codes]
     alloc = snaps["allocated_size"].to_numpy(dtype="float64", na_value=0.0)
@@ -72,9 +80,10 @@ def snapshot_costs(inv: Inventory, *, currency: str | None = None) -> pd.DataFra
         {
             "uuid": snaps["uuid"].array,
             "drive_uuid": snaps["drive_uuid"].array,
-            "resource": pd.array(np.asarray(resource.categories, dtype=object)[codes], dtype="string"),
+            # Gathering from the few resource names is far cheaper than building a million strings.
+            "resource": pd.array(cats, dtype="string").take(codes),
             "allocated_size": snaps["allocated_size"].array,
-            "currency": pd.array(np.full(len(snaps), cur, dtype=object), dtype="string"),
+            "currency": _repeat(cur, len(snaps)),
             "burst_level": r["burst_level"].array.take(codes),
             "monthly_cost_subscription": _float(alloc * sub_rate),
             "monthly_cost_burst": _float(alloc * burst_rate),
@@ -112,7 +121,7 @@ def drive_costs(inv: Inventory, *, currency: str | None = None) -> pd.DataFrame:
             "resource": agg["resource"].astype("string").fillna(resource).array,
             "snapshot_count": agg["snapshot_count"].fillna(0).astype("Int64").array,
             "snapshots_allocated": agg["snapshots_allocated"].fillna(0).astype("Int64").array,
-            "currency": pd.array([cur] * len(keys), dtype="string"),
+            "currency": _repeat(cur, len(keys)),
             "monthly_cost_subscription": agg["monthly_cost_subscription"].astype("Float64").mask(no_snaps, 0.0).array,
             "monthly_cost_burst": agg["monthly_cost_burst"].astype("Float64").mask(no_snaps, 0.0).array,
             "price_missing": agg["price_missing"].astype("boolean").fillna(False).array,
@@ -140,12 +149,9 @@ def _usage_for(inv: Inventory, resource: str, snapshot_bytes: int) -> tuple[int,
 def account_cost_summary(inv: Inventory, *, currency: str | None = None) -> pd.DataFrame:
     """Per storage resource: subscribed, using, burst bytes, burst cost per month and the snapshots' share of it."""
     cur = currency or inv.currency
-    snap_bytes = (
-        pd.Series(inv.snapshots["allocated_size"].fillna(0).to_numpy(dtype="int64"))
-        .groupby(np.asarray(_billing_resource(inv.snapshots)), sort=False)
-        .sum()
-    )
-    snap_bytes = snap_bytes[snap_bytes.index.notna()]
+    cats, codes = _billing_resource(inv.snapshots)
+    sizes = inv.snapshots["allocated_size"].to_numpy(dtype="int64", na_value=0)
+    snap_bytes = pd.Series(np.bincount(codes, weights=sizes, minlength=len(cats)).astype("int64"), index=cats)
     wanted = set(inv.usage["resource"].dropna()) & set(STORAGE_TYPES) | set(snap_bytes[snap_bytes > 0].index)
     order = [r for r in STORAGE_TYPES if r in wanted] + sorted(wanted - set(STORAGE_TYPES))
     r = rates(inv, order, cur)

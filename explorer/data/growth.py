@@ -17,12 +17,16 @@ def drive_growth(inv: Inventory) -> pd.DataFrame:
     """
     s = inv.snapshots
     keep = (s["drive_uuid"].notna() & s["timestamp"].notna()).to_numpy(dtype=bool)
-    drive = s["drive_uuid"].to_numpy(dtype=object)[keep]
+    drive = s["drive_uuid"].array[keep]
     ts = s["timestamp"].to_numpy(dtype="datetime64[ns]")[keep]  # UTC, tz dropped for speed
     size = s["allocated_size"].to_numpy(dtype="int64", na_value=0)[keep]
-    # Factorize once, then one lexsort on integers: much faster than sorting strings for 1M rows.
+    # Sort by (drive, time) with one integer argsort: drives factorized (Arrow dictionary encoding),
+    # times replaced by their rank, packed into a single key. Several times faster than lexsort.
     codes, uniques = pd.factorize(drive, sort=True)
-    order = np.lexsort((ts.view("int64"), codes))
+    n = len(codes)
+    rank = np.empty(n, dtype=np.int64)
+    rank[np.argsort(ts.view("int64"))] = np.arange(n)
+    order = np.argsort(codes.astype(np.int64) * max(n, 1) + rank)
     codes, ts, size = codes[order], ts[order], size[order]
     cum = np.cumsum(size)
     starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if len(codes) else np.array([], dtype=int)
@@ -32,7 +36,7 @@ def drive_growth(inv: Inventory) -> pd.DataFrame:
     count = np.arange(len(codes)) - np.repeat(starts, run_lengths) + 1
     out = pd.DataFrame(
         {
-            "drive_uuid": pd.array(np.asarray(uniques, dtype=object)[codes], dtype="string"),
+            "drive_uuid": pd.array(uniques, dtype="string").take(codes),
             "timestamp": pd.DatetimeIndex(ts).tz_localize("UTC").astype(schema.UTC_TIME).array,
             "cumulative_bytes": pd.array(cum - offset, dtype="Int64"),
             "snapshot_count": pd.array(count, dtype="Int64"),

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import msgspec
@@ -100,21 +102,48 @@ def load_inventory(client: Any, *, progress: Progress | None = None, source: Sou
                    cache: bool = True) -> Inventory:
     """Fetch snapshots, drives and billing data through a `CloudSigmaClient` and build the Inventory.
 
+    The requests run concurrently on a few threads (httpx clients are thread-safe), so the
+    small billing calls hide behind the long snapshot list instead of adding their latency.
     After a successful load the inventory is saved as the offline cache (unless `cache=False`).
     """
-    snaps = client.snapshots.list(progress=_stage(progress, "snapshots"))
-    drives = client.drives.list(progress=_stage(progress, "drives"))
-    if progress:
-        progress("billing", 0, 6)
-    parts = {}
-    for i, (name, call) in enumerate(_billing_calls(client)):
-        parts[name] = call()
+    lock = threading.Lock()
+    progress = _locked(progress, lock)
+    billing = _billing_calls(client)
+    done_billing = 0
+
+    def counted(call):
+        nonlocal done_billing
+        result = call()
+        with lock:
+            done_billing += 1
+            done = done_billing
         if progress:
-            progress("billing", i + 1, 6)
-    inv = build_inventory(snapshots=snaps, drives=drives, source=source or inventory_source(client), **parts)
+            progress("billing", done, len(billing))
+        return result
+
+    with ThreadPoolExecutor(max_workers=2 + len(billing), thread_name_prefix="load-inventory") as pool:
+        snaps = pool.submit(client.snapshots.list, progress=_stage(progress, "snapshots"))
+        drives = pool.submit(client.drives.list, progress=_stage(progress, "drives"))
+        parts = {name: pool.submit(counted, call) for name, call in billing}
+        # .result() re-raises the first failure (an ExplorerError from the client) in this thread.
+        results = {name: f.result() for name, f in parts.items()}
+        snapshots, drive_list = snaps.result(), drives.result()
+    inv = build_inventory(snapshots=snapshots, drives=drive_list, source=source or inventory_source(client), **results)
     if cache:
         _save_cache(inv)
     return inv
+
+
+def _locked(progress: Progress | None, lock: threading.Lock) -> Progress | None:
+    """Progress callbacks arrive from several threads; callers should not have to care."""
+    if progress is None:
+        return None
+
+    def call(stage: str, done: int, total: int | None) -> None:
+        with lock:
+            progress(stage, done, total)
+
+    return call
 
 
 def _billing_calls(client: Any) -> list[tuple[str, Callable[[], Any]]]:
