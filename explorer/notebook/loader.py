@@ -43,7 +43,8 @@ def connect(
     """
     args = SimpleNamespace(demo=demo, region=region, endpoint=endpoint, username=username, config=config,
                            offline=offline)
-    settings = load_settings(args, prompt=_ask_password if in_kernel() else getpass.getpass)
+    # In a kernel there is no terminal; elsewhere config's own prompt (or its clear error) applies.
+    settings = load_settings(args, **({"prompt": _ask_password} if in_kernel() else {}))
     if settings.offline:
         return load_cached_inventory()
     title = "Starting the embedded demo emulator…" if settings.demo else f"Connecting to {settings.endpoint}…"

@@ -69,3 +69,12 @@ def test_progress_bar_follows_stages_and_finishes():
     assert bar.stages == ["snapshots", "drives"]
     assert bar.bar.bar_style == "success" and bar.bar.value == bar.bar.max
     assert bar.label.value == "Loaded &lt;3&gt; snapshots"
+
+
+def test_offline_reopens_the_last_inventory_without_a_session():
+    online = connect(progress=False)
+    close()
+    offline = connect(offline=True, progress=False)
+    assert offline.source.offline and offline.source.demo
+    assert len(offline.snapshots) == len(online.snapshots)
+    assert current_session() is None
