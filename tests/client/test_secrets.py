@@ -119,3 +119,20 @@ def test_failed_mid_answer_tracebacks_hold_no_authorization(loopback, fault):
     finally:
         loopback.clear_faults()
     assert leaks([traceback_text(info.value), str(info.value)], loopback.username, loopback.password) == []
+
+
+def test_token_is_sent_as_bearer_and_digest_never_sends_the_password_first(loopback):
+    seen = []
+    hook = {"request": [lambda r: seen.append(r.headers.get("authorization"))]}
+    with CloudSigmaClient(loopback.url, token=TOKEN, retry=NO_RETRY) as client:
+        client._http.event_hooks = hook
+        with pytest.raises(errors.AuthenticationError):  # the emulator implements Basic only
+            client.balance()
+    assert seen == [f"Bearer {TOKEN}"]
+    seen.clear()
+    with CloudSigmaClient(loopback.url, username=loopback.username, password=PASSWORD, digest=True,
+                          retry=NO_RETRY) as client:
+        client._http.event_hooks = hook
+        with pytest.raises(errors.AuthenticationError):  # no Digest challenge from the emulator
+            client.balance()
+    assert seen == [None], "Digest waits for the server's challenge; nothing secret is sent unasked"
