@@ -16,7 +16,9 @@ from explorer.emulator.wire import ApiFailure
 
 async def _unknown(request: Request):
     path = request.url.path
-    return ApiFailure(404, [("notexist", None, f"The resource {path} does not exist")]).response()
+    # CloudSigma URLs always end in a slash; say so rather than redirect (a redirected POST loses its body).
+    hint = "" if path.endswith("/") else f"; API 2.0 paths end with a slash: {path}/"
+    return ApiFailure(404, [("notexist", None, f"The resource {path} does not exist{hint}")]).response()
 
 
 def create_app(*, state: EmulatorState | None = None, fail_rate: float = 0.0, latency_ms: int = 0,

@@ -90,9 +90,11 @@ def populate(acct: Account, *, seed: int, now: float, drives: int | None, snapsh
         tags = [tag_ids[env]] + ([tag_ids["critical"]] if env == "production" and rng.random() < 0.3 else [])
         meta = {"owner": rng.choice(OWNERS), "environment": env, "purpose": PURPOSES[role]}
         name = f"{role}-{i // len(ROLES) + 1:02d} {'data' if rng.random() < 0.4 else 'root'}"
-        drive = make_drive(uuid=duuid, owner=owner, name=name, size=size, storage_type=stype,
-                           status="mounted" if mounted else "unmounted", meta=meta, tags=tags,
-                           mounted_on=[rng.choice(servers)] if mounted else [])
+        status = "mounted" if mounted else "unmounted"
+        if n_drives >= 20 and i == 7:
+            status = "unavailable"  # a larger fleet has one drive in trouble (cannot be snapshotted now)
+        drive = make_drive(uuid=duuid, owner=owner, name=name, size=size, storage_type=stype, status=status,
+                           meta=meta, tags=tags, mounted_on=[rng.choice(servers)] if mounted else [])
         # Heavy-tailed write rate (bytes/day): most drives write little, a few write a lot.
         per_day = min(size * 0.05, rng.lognormvariate(0, 1.6) * 0.4 * GIB)
         acct.set_aux(duuid, {"rate": per_day / DAY})

@@ -122,3 +122,22 @@ async def test_accounts_see_only_their_own_objects(client, other):
     _one(await other.request("DELETE", "snapshots/", json={"objects": [{"uuid": mine[0]["uuid"]}]}), 404, "notexist")
     assert (await client.get(f"snapshots/{mine[0]['uuid']}/")).status_code == 200
     assert (await other.get("profile/")).json()["email"] == "other@example.com"
+
+
+async def test_missing_trailing_slash_is_explained(client):
+    msg = _one(await client.get("snapshots"), 404, "notexist")
+    assert msg.endswith("end with a slash: /api/2.0/snapshots/")
+
+
+async def test_head_and_options(client):
+    assert (await client.head("snapshots/")).status_code == 200
+    r = await client.options("snapshots/")
+    assert r.status_code == 200 and r.headers["allow"] == "DELETE, GET, POST"
+
+
+async def test_unavailable_drive_cannot_be_snapshotted():
+    app = create_app(drives=20, snapshots=200, transition_seconds=0.1)
+    async with make_client(app) as c:
+        drive = await a_drive(c, status=("unavailable",))
+        msg = _one(await c.post("snapshots/", json={"drive": drive["uuid"]}), 403, "permission", "drive")
+        assert 'state "unavailable"' in msg
