@@ -46,7 +46,7 @@ def clip_steps(series: pd.Series, start: pd.Timestamp | None, end: pd.Timestamp 
     if start is not None:
         before = series[series.index < start]
         series = series[series.index >= start]
-        if not before.empty:
+        if not before.empty and (series.empty or series.index[0] > start):
             head = pd.Series([before.iloc[-1]], index=pd.DatetimeIndex([start]), dtype=series.dtype)
             series = pd.concat([head, series])
     if end is not None:

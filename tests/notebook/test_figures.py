@@ -179,3 +179,18 @@ def test_burst_figure_what_if_lowers_burst_cost():
     now = next(t for t in fig.data if t.meta["case"] == "now")
     assert list(now.y) == [100, 300, 200]
     assert burst_cost(300 * GIB, 400 * GIB, 0.25) == 0.0
+
+
+def test_narrowing_the_range_gives_finer_bins():
+    n = 30_000
+    growth = pd.DataFrame({
+        "drive_uuid": "d1",
+        "timestamp": pd.date_range("2024-01-01", periods=n, freq="15min", tz="UTC"),
+        "cumulative_bytes": np.arange(1, n + 1) * GIB,
+        "snapshot_count": np.arange(1, n + 1),
+    })
+    whole = growth_figure(growth, drives=["d1"], max_points=200)
+    month = growth_figure(growth, drives=["d1"], max_points=200, start="2024-03-01", end="2024-03-31")
+    assert (whole.data[0].meta["bin"], month.data[0].meta["bin"]) == ("W", "D")
+    narrow = growth_figure(growth, drives=["d1"], max_points=200, start="2024-03-01", end="2024-03-01")
+    assert narrow.data[0].meta["bin"] is None and len(narrow.data[0].x) == 96  # every snapshot of that day
