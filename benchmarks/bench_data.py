@@ -153,7 +153,7 @@ def ours_cost_growth(inv: Inventory) -> None:
 
 def row(name: str, seconds: float, base: float | None = None, note: str = "") -> str:
     ratio = f"{seconds / base:5.2f}x" if base else "     "
-    return f"| {name:<46} | {seconds:8.3f} | {ratio} | {note} |"
+    return f"| {name:<50} | {seconds:8.3f} | {ratio} | {note} |"
 
 
 def main() -> int:
@@ -206,6 +206,34 @@ def main() -> int:
     t_naive, t_cg = got["naive"][0], got["ours"][0]
     print(row(f"naive pandas cost+growth, {args.synthetic} snapshots", t_naive, t_naive, "merge + groupby + sort"))
     print(row("ours: snapshot/drive/account cost + growth", t_cg, t_naive, "goal < 2 s"))
+    history_rows(args.snapshots, args.drives, args.repeat)
+
+
+def history_rows(n: int, drives: int, repeat: int) -> None:
+    """History record/diff and the offline cache at the load size (informational; no baseline)."""
+    import tempfile
+
+    from explorer.data.cache import load_cached_inventory, save_cached_inventory
+    from explorer.data.history import HistoryStore
+
+    inv = synthetic_inventory(n, drives)
+    with tempfile.TemporaryDirectory() as d:
+        store = HistoryStore(Path(d) / "h.duckdb")
+
+        def record():
+            inv.loaded_at = pd.Timestamp.now(tz="UTC")
+            return store.record(inv)
+
+        got = best({
+            "record": record,
+            "diff": lambda: store.diff(pd.Timedelta(microseconds=1)),
+            "save": lambda: save_cached_inventory(inv, Path(d) / "cache"),
+            "load": lambda: load_cached_inventory(Path(d) / "cache"),
+        }, repeat)
+    print(row(f"history record, {n} snapshots", got["record"][0], None, "one DuckDB transaction"))
+    print(row(f"history diff of two {n}-snapshot observations", got["diff"][0], None, "full outer join in DuckDB"))
+    print(row("offline cache save (Parquet)", got["save"][0]))
+    print(row("offline cache load (--offline)", got["load"][0]))
     return 0
 
 

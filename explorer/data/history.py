@@ -35,6 +35,17 @@ create table if not exists observations (
     drive_uuid varchar, allocated_size bigint, status varchar);
 """
 
+# One full outer join of two observations, done inside DuckDB (100k rows in milliseconds).
+_DIFF_SQL = """
+select coalesce(n.uuid, o.uuid) as uuid, coalesce(n.drive_uuid, o.drive_uuid) as drive_uuid,
+       o.allocated_size as allocated_before, n.allocated_size as allocated_after,
+       coalesce(n.allocated_size, 0) - coalesce(o.allocated_size, 0) as delta,
+       o.uuid is not null as in_old, n.uuid is not null as in_new
+from (select * from observations where record_id = ?) o
+full outer join (select * from observations where record_id = ?) n on o.uuid = n.uuid
+order by uuid
+"""
+
 
 def source_key(source: Source) -> str:
     """Which account a record belongs to; the demo's endpoint changes port every run, so it is just 'demo'."""
@@ -197,25 +208,16 @@ class HistoryStore:
         before = recs[recs["observed_at"] <= cutoff]
         base = before.iloc[-1] if len(before) else recs.iloc[0]
         with self._connect() as con:
-            sql = ("select uuid, drive_uuid, allocated_size from observations where record_id = ?")
-            old = con.execute(sql, [int(base["record_id"])]).df().set_index("uuid")
-            new = con.execute(sql, [int(current["record_id"])]).df().set_index("uuid")
-        both = old.join(new, how="outer", suffixes=("_before", "_after"))
-        frame = pd.DataFrame({
-            "uuid": both.index,
-            "drive_uuid": both["drive_uuid_after"].fillna(both["drive_uuid_before"]).to_numpy(),
-            "allocated_before": both["allocated_size_before"].to_numpy(),
-            "allocated_after": both["allocated_size_after"].to_numpy(),
-        })
-        frame["delta"] = frame["allocated_after"].fillna(0) - frame["allocated_before"].fillna(0)
-        frame = schema.conform(frame, schema.HISTORY_DIFF_COLUMNS)
-        in_old, in_new = frame["uuid"].isin(old.index), frame["uuid"].isin(new.index)
+            raw = con.execute(_DIFF_SQL, [int(base["record_id"]), int(current["record_id"])]).df()
+        in_old, in_new = raw.pop("in_old").to_numpy(bool), raw.pop("in_new").to_numpy(bool)
+        frame = schema.conform(raw, schema.HISTORY_DIFF_COLUMNS)
+        grown = in_old & in_new & (frame["delta"] > 0).to_numpy(bool)
         return HistoryDiff(
             baseline_at=base["observed_at"],
             current_at=current["observed_at"],
             new=frame[~in_old].reset_index(drop=True),
             deleted=frame[~in_new].reset_index(drop=True),
-            grown=frame[in_old & in_new & (frame["delta"] > 0)].reset_index(drop=True),
+            grown=frame[grown].reset_index(drop=True),
         )
 
 
