@@ -15,7 +15,7 @@ from explorer.client import paging, plans, reconcile, wire
 from explorer.client.auth import Secret, as_secret, build_auth, user_agent
 from explorer.client.drivers import AsyncDriver, SyncDriver
 from explorer.client.models import Drive, Job, Snapshot, Tag
-from explorer.client.regions import normalize_endpoint
+from explorer.client.regions import is_loopback, normalize_endpoint
 from explorer.client.retry import RetryPolicy
 
 Progress = Callable[[int, "int | None"], None]
@@ -166,7 +166,8 @@ class _BaseClient:
             transport=transport,
             verify=True,  # TLS verification is never switched off
             follow_redirects=False,  # a redirect would resend credentials to wherever it points
-            trust_env=False,  # no proxy/netrc surprises from the environment
+            # HTTPS_PROXY and SSL_CERT_FILE matter on corporate networks; loopback never goes via a proxy.
+            trust_env=not is_loopback(httpx.URL(self.endpoint).host),
         )
         self.snapshots = Snapshots(self)
         self.drives = Drives(self)

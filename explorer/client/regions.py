@@ -68,6 +68,7 @@ def normalize_endpoint(url: str, *, in_process: bool = False) -> str:
 
     Plain ``http`` is refused except to loopback (the embedded emulator): credentials
     travel in every request, so they must never cross a network unencrypted.
+    ``in_process`` is for transports that never touch a network (an ASGI app in tests).
     """
     raw = url.strip()
     if "://" not in raw:

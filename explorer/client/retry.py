@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 
 from explorer import errors
-from explorer.client import wire
+from explorer.client import failures, wire
 
 # Failures where the request provably never reached the server: safe to resend even a POST.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
@@ -129,7 +129,7 @@ class RetryState:
             return Verdict(done=True, value=value)
         if status == 404 and call.gone_ok_on_retry and self.retried_after_send:
             return Verdict(done=True, value=None)
-        err = wire.api_error(call, status, response.reason_phrase, response.headers, response.content, url)
+        err = failures.api_error(call, status, response.reason_phrase, response.headers, response.content, url)
         if status not in self.policy.retry_statuses:
             if status >= 500 and not call.idempotent:
                 # A server failure during a POST may come after the write: let the plan reconcile.
