@@ -10,7 +10,7 @@ from explorer.errors import ConfigError
 def run(args) -> int:
     from explorer.emulator.app import create_app
     from explorer.emulator.server import EmulatorServer
-    from explorer.emulator.state.core import EmulatorState, parse_users
+    from explorer.emulator.state.core import DEMO_PASSWORD, DEMO_USERNAME, EmulatorState, parse_users
 
     try:
         users = parse_users(args.user)
@@ -28,7 +28,9 @@ def run(args) -> int:
     demo = state.accounts[users[0][0]]
     print(f"CloudSigma API 2.0 emulator listening on {server.base_url}/api/2.0/")
     for email, password in users:
-        print(f"  username: {email}\n  password: {password}")
+        # The demo's password is published; a password given with --user stays off the screen and logs.
+        shown = password if (email, password) == (DEMO_USERNAME, DEMO_PASSWORD) else "(as given with --user)"
+        print(f"  username: {email}\n  password: {shown}")
     print(f"  fleet: {len(demo.drives)} drives, {len(demo.snapshots)} snapshots (seed {args.seed})"
           + (f", state in {args.db}" if args.db else ", state in memory"))
     print(f"  controls: {server.base_url}/_emulator/info   (Ctrl-C stops)", flush=True)

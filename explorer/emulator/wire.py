@@ -56,6 +56,14 @@ def json_response(data: Any = None, status: int = 200, *, raw: bytes | None = No
     return Response(raw if raw is not None else encode(data), status, headers={"content-type": JSON_TYPE})
 
 
+def created_response(objects: list[dict]) -> Response:
+    """201 `{"objects": [...]}`; a single new object's URI also goes in `Location` (general.rst)."""
+    response = json_response({"objects": objects}, 201)
+    if len(objects) == 1 and isinstance(objects[0].get("resource_uri"), str):
+        response.headers["location"] = objects[0]["resource_uri"]
+    return response
+
+
 def empty_response() -> Response:
     return Response(b"", 204, headers={"content-type": EMPTY_TYPE})
 

@@ -63,3 +63,14 @@ def test_parallel_creates_lose_nothing_and_persist(tmp_path):
         assert {s["uuid"] for s in listed} >= set(made)
         refs = [r["uuid"] for d in c.get("drives/detail/").json()["objects"] for r in d["snapshots"]]
         assert set(made) <= set(refs) and len(refs) == len(set(refs)) == 8 + 48
+
+
+def test_db_holds_no_plain_password_and_flags_update_it(tmp_path):
+    db = tmp_path / "emu.sqlite"
+    with running_emulator(drives=2, snapshots=4, db=db, users=["ops@example.com:first-secret"]):
+        pass
+    assert b"first-secret" not in db.read_bytes()
+    assert db.stat().st_mode & 0o077 == 0
+    with running_emulator(db=db, users=["ops@example.com:second-secret"]) as emu:
+        assert httpx.get(emu.url + "balance/", auth=("ops@example.com", "second-secret")).status_code == 200
+        assert httpx.get(emu.url + "balance/", auth=("ops@example.com", "first-secret")).status_code == 401

@@ -34,6 +34,7 @@ async def test_create_returns_201_objects_creating_then_available(app, client):
     body = r.json()
     assert set(body) == {"objects"}
     snap = body["objects"][0]
+    assert r.headers["location"] == snap["resource_uri"]
     assert set(snap) == SEED_SNAPSHOT_KEYS
     assert (snap["status"], snap["allocated_size"], snap["name"], snap["meta"]) == (
         "creating", None, "first_snapshot", {"key": "val"})

@@ -11,6 +11,7 @@ from explorer.emulator.routes.snapshots import delete_snapshots
 from explorer.emulator.state.lifecycle import transition_key
 from explorer.emulator.wire import (
     ApiFailure,
+    created_response,
     empty_response,
     forbidden,
     is_uuid,
@@ -65,7 +66,7 @@ def _create(ctx: Ctx):
         ctx.state.schedule(acct, transition_key(duuid), {"type": "drive_ready", "uuid": duuid, "start": now,
                                                          "due": now + ctx.state.transition_seconds})
         created.append(drive)
-    return json_response({"objects": created}, 201)
+    return created_response(created)
 
 
 def _update(ctx: Ctx):

@@ -10,6 +10,7 @@ from explorer.emulator.routes.fields import meta_of, name_of, tags_of, uuid_list
 from explorer.emulator.state.lifecycle import sync_drive, transition_key
 from explorer.emulator.wire import (
     ApiFailure,
+    created_response,
     empty_response,
     forbidden,
     is_uuid,
@@ -79,7 +80,7 @@ def _create(ctx: Ctx):
         ctx.state.schedule(acct, transition_key(suuid), {"type": "snapshot", "uuid": suuid, "start": now,
                                                          "due": now + ctx.state.transition_seconds})
         created.append(snap)
-    return json_response({"objects": created}, 201)
+    return created_response(created)
 
 
 def _update(ctx: Ctx):

@@ -7,6 +7,7 @@ from explorer.emulator.routes.base import Ctx, api_route, list_response
 from explorer.emulator.routes.fields import meta_of, name_of, uuid_of
 from explorer.emulator.state.model import Account, Collection
 from explorer.emulator.wire import (
+    created_response,
     empty_response,
     is_uuid,
     json_response,
@@ -69,7 +70,7 @@ def _create(ctx: Ctx):
         if resources is not None:
             _assign(ctx.acct, tag["uuid"], resources)
         created.append(_full(ctx.acct, tag))
-    return json_response({"objects": created}, 201)
+    return created_response(created)
 
 
 def _update(ctx: Ctx):

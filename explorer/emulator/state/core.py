@@ -10,7 +10,7 @@ from contextlib import contextmanager
 import msgspec
 
 from explorer.emulator.clock import SimClock, iso_time
-from explorer.emulator.state.model import KINDS, Account
+from explorer.emulator.state.model import KINDS, Account, hash_password
 from explorer.emulator.state.store import NullStore, Store
 
 DEMO_USERNAME = "demo@example.com"
@@ -54,8 +54,12 @@ class EmulatorState:
             if restored:
                 self._restore()
             for i, (email, password) in enumerate(parse_users(users)):
-                if email not in self.accounts:
+                acct = self.accounts.get(email)
+                if acct is None:
                     self._add_account(email, password, index=i, demo=demo, drives=drives, snapshots=snapshots)
+                elif not acct.check_password(password):
+                    acct.set_password(password)  # the operator's flags win over a stored password
+                    acct.save_account()
             self.store.set_setting("seed", str(seed))
             self.store.flush()
 
@@ -63,7 +67,8 @@ class EmulatorState:
     def _add_account(self, email: str, password: str, *, index: int, demo: bool, drives, snapshots) -> Account:
         from explorer.emulator import fleet
 
-        acct = Account(email=email, password=password, uuid=fleet.user_uuid(self.seed, email), on_change=self._record)
+        acct = Account(email=email, password_hash=hash_password(password), uuid=fleet.user_uuid(self.seed, email),
+                       on_change=self._record)
         self.accounts[email] = acct
         fleet.init_account(acct, currency="EUR" if index == 0 else ("USD", "GBP", "CHF")[index % 3])
         if demo:
@@ -76,7 +81,7 @@ class EmulatorState:
 
     def authenticate(self, email: str, password: str) -> Account | None:
         acct = self.accounts.get(email)
-        if acct is None or not _same(acct.password, password):
+        if acct is None or not acct.check_password(password):
             return None
         return acct
 
@@ -89,7 +94,8 @@ class EmulatorState:
         for email, kind, key, body in self.store.rows():
             obj = decode(body)
             if kind == "account":
-                acct = Account(email=obj["email"], password=obj["password"], uuid=obj["uuid"], on_change=self._record,
+                acct = Account(email=obj["email"], password_hash=obj["password_hash"], uuid=obj["uuid"],
+                               on_change=self._record,
                                profile=obj["profile"], balance=obj["balance"], settings=obj["settings"])
                 self.accounts[email] = acct
             elif kind == "aux":
@@ -162,8 +168,3 @@ class EmulatorState:
         now = self.clock.now()
         return {"now": iso_time(now), "epoch": now, "offset_seconds": self.clock.offset}
 
-
-def _same(a: str, b: str) -> bool:
-    import hmac
-
-    return hmac.compare_digest(a.encode(), b.encode())

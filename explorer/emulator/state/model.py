@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -9,6 +12,12 @@ from typing import Any
 import msgspec
 
 _encode = msgspec.json.encode
+
+
+def hash_password(password: str, salt: str | None = None) -> str:
+    """`sha256$<salt>$<digest>`: fast enough to check on every request, and never the password itself."""
+    salt = salt or secrets.token_hex(8)
+    return f"sha256${salt}${hashlib.sha256((salt + password).encode()).hexdigest()}"
 KINDS = ("drives", "snapshots", "jobs", "tags", "subscriptions")
 
 
@@ -81,7 +90,8 @@ class Account:
     """One user: credentials, profile and billing records, and their own objects."""
 
     email: str
-    password: str
+    # Only a salted hash is kept (and persisted): users may reuse real passwords for test accounts.
+    password_hash: str
     uuid: str
     # Called as (email, kind, key, object or its encoded bytes or None for deleted).
     on_change: Callable[[str, str, str, dict | bytes | None], None]
@@ -101,7 +111,13 @@ class Account:
     def _changed(self, kind: str, key: str, obj: bytes | None) -> None:
         self.on_change(self.email, kind, key, obj)
 
-    def __repr__(self) -> str:  # never show the password
+    def check_password(self, password: str) -> bool:
+        return hmac.compare_digest(self.password_hash, hash_password(password, self.password_hash.split("$")[1]))
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = hash_password(password)
+
+    def __repr__(self) -> str:  # never show credentials
         return f"Account(email={self.email!r}, uuid={self.uuid!r})"
 
     @property
@@ -142,7 +158,7 @@ class Account:
     def account_record(self) -> dict[str, Any]:
         return {
             "email": self.email,
-            "password": self.password,
+            "password_hash": self.password_hash,
             "uuid": self.uuid,
             "profile": self.profile,
             "balance": self.balance,

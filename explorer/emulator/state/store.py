@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -27,6 +28,9 @@ class Store:
 
     def __init__(self, path: str | Path):
         self.path = str(path)
+        if self.path != ":memory:" and not os.path.exists(self.path):
+            # Account records live here (hashed passwords, but still): readable by the owner only.
+            os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
         # One connection used under the state lock; the server thread and callers share it.
         self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self._conn.execute("PRAGMA journal_mode=WAL")
