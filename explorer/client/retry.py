@@ -58,9 +58,17 @@ class Verdict:
     delay: float = 0.0
 
 
+def _request_of(exc: httpx.RequestError) -> httpx.Request | None:
+    try:
+        return exc.request
+    except RuntimeError:  # httpx raises when the error was created without its request
+        return None
+
+
 def _transport_message(call: wire.Call, exc: httpx.RequestError) -> str:
     text = str(exc) or type(exc).__name__
-    host = exc.request.url.host if exc._request is not None else "the API"
+    request = _request_of(exc)
+    host = request.url.host if request is not None else "the API"
     if "CERTIFICATE_VERIFY_FAILED" in text or "SSL" in text:
         return f"{call.describe()}: TLS verification with {host} failed ({text}); verification is never switched off"
     if isinstance(exc, httpx.TimeoutException):
@@ -104,7 +112,8 @@ class RetryState:
         and tracebacks that print locals (rich, Textual) would show them.
         """
         call = self.call
-        url = str(exc.request.url) if exc._request is not None else None
+        request = _request_of(exc)
+        url = str(request.url) if request is not None else None
         message = _transport_message(call, exc)
         if "CERTIFICATE_VERIFY_FAILED" in message:
             raise errors.TransportError(message, method=call.method, url=url) from None

@@ -147,9 +147,21 @@ async def test_errors_quote_cloudsigma_and_carry_request_id(api):
     with pytest.raises(errors.NotFoundError) as info:
         await api(api.client.snapshots.get("00000000-0000-4000-8000-000000000000"))
     assert "Object with uuid 00000000-0000-4000-8000-000000000000 does not exist" in str(info.value)
-    assert info.value.errors[0].error_type == "notexist"
+    assert info.value.errors[0].error_type == "notexist" and info.value.request_id
+    assert f"X-REQUEST-ID {info.value.request_id}" in str(info.value)
     with pytest.raises(errors.ValidationError):
         await api(api.client.snapshots.update("x"))  # nothing to change: refused before sending
     with pytest.raises(errors.ApiError) as bad:
         await api(api.client.snapshots.create("00000000-0000-4000-8000-000000000000"))
     assert bad.value.status_code in (400, 404) and bad.value.errors
+
+
+async def test_user_agent_names_the_explorer(api):
+    seen = []
+    api.client._http.event_hooks = {"request": [lambda r: seen.append(r.headers["user-agent"])]}
+    if api.kind.startswith("async"):
+        async def hook(r):
+            seen.append(r.headers["user-agent"])
+        api.client._http.event_hooks = {"request": [hook]}
+    await api(api.client.balance())
+    assert seen and seen[0].startswith("snapshot-explorer/")
