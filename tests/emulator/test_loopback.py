@@ -48,3 +48,16 @@ def test_unauthenticated_request_gets_basic_challenge():
         assert r.status_code == 401
         assert r.headers["www-authenticate"] == 'Basic realm="users"'
         assert r.json()[0]["error_type"] == "permission"
+
+
+def test_several_accounts_and_an_empty_start():
+    users = ["ann@example.com:pw-ann", ("bob@example.com", "pw-bob")]
+    with running_emulator(drives=4, snapshots=20, users=users, demo=False) as emu:
+        assert (emu.username, emu.password) == ("ann@example.com", "pw-ann")
+        assert emu.users == [("ann@example.com", "pw-ann"), ("bob@example.com", "pw-bob")]
+        for email, password in emu.users:
+            body = httpx.get(emu.url + "snapshots/", auth=(email, password)).json()
+            assert body["meta"]["total_count"] == 0
+        info = httpx.get(emu.base_url + "/_emulator/info").json()
+        assert [a["email"] for a in info["accounts"]] == ["ann@example.com", "bob@example.com"]
+        assert "pw-ann" not in str(info)
