@@ -34,6 +34,7 @@ def test_restart_serves_identical_state(tmp_path):
     with running_emulator(seed=99, drives=1, snapshots=1, db=db, transition_seconds=0.1) as emu, httpx.Client(
             base_url=emu.url, auth=(emu.username, emu.password)) as c:
         assert emu.now() >= clock_before  # the clock offset survived
+        assert httpx.get(emu.base_url + "/_emulator/info").json()["seed"] == 2
         got = c.get(f"snapshots/{made['uuid']}/").json()
         assert (got["name"], got["meta"], got["status"]) == ("kept", {"a": "b"}, "available")
         assert c.get(f"snapshots/{pending['uuid']}/").status_code == 200

@@ -157,7 +157,6 @@ def list_response(ctx: Ctx, coll: Collection, *, filters: tuple[str, ...], view:
     return json_response(raw=envelope(raws, limit=limit, offset=offset, total=total, extra=extra))
 
 
-
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"]
 
 

@@ -48,6 +48,8 @@ class EmulatorState:
         self._seq = 0
         self._active_jobs: set[tuple[str, str]] = set()
         restored = not self.store.is_empty()
+        if restored:  # the stored fleet was generated from the stored seed, whatever is passed now
+            self.seed = int(self.store.get_setting("seed", str(seed)) or seed)
         offset = float(self.store.get_setting("clock_offset", "0") or 0)
         self.clock = clock or SimClock(offset)
         with self.lock:
@@ -60,7 +62,7 @@ class EmulatorState:
                 elif not acct.check_password(password):
                     acct.set_password(password)  # the operator's flags win over a stored password
                     acct.save_account()
-            self.store.set_setting("seed", str(seed))
+            self.store.set_setting("seed", str(self.seed))
             self.store.flush()
 
     # --- accounts -------------------------------------------------------------------------------
