@@ -37,6 +37,10 @@ async def test_subscription_covers_part_of_dssd_so_the_account_bursts(client):
     assert u["using"] > u["subscribed"] and u["burst"] == u["using"] - u["subscribed"]
     assert usage["balance"]["currency"] == "EUR"
     assert (await client.get("subscriptions/", params={"status": "expired"})).json()["objects"] == []
+    for params in ({"status": "active"}, {"status": "notexpired"}, {"resource": "dssd,cpu"}):
+        assert len((await client.get("subscriptions/", params=params)).json()["objects"]) == 1
+    assert (await client.get("subscriptions/", params={"resource": "cpu"})).json()["objects"] == []
+    assert (await client.get("subscriptions/", params={"status": "bogus"})).status_code == 400
     one = (await client.get(f"subscriptions/{dssd[0]['id']}/")).json()
     assert one["amount"] == dssd[0]["amount"]
 

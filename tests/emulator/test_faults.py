@@ -88,4 +88,11 @@ def test_faults_over_loopback():
         with pytest.raises(httpx.RemoteProtocolError):
             c.get("snapshots/")
         emu.clear_faults()
-        assert c.get("snapshots/").json()["meta"]["total_count"] == 6  # the server survived every fault
+        drive = next(d for d in c.get("drives/detail/").json()["objects"] if d["runtime"]["is_snapshotable"])
+        emu.set_faults(drop_rate=1.0, drop_after_write=True)
+        with pytest.raises(httpx.RemoteProtocolError):
+            c.post("snapshots/", json={"drive": drive["uuid"], "name": "answer-lost"})
+        emu.clear_faults()
+        listed = c.get("snapshots/", params={"limit": 0}).json()
+        assert listed["meta"]["total_count"] == 7  # the server survived every fault and kept the write
+        assert "answer-lost" in [s["name"] for s in listed["objects"]]
