@@ -9,6 +9,8 @@ from typing import Any
 import msgspec
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from explorer.client import models
 from explorer.data import schema
@@ -32,9 +34,17 @@ def _meta_json(meta: Mapping[str, Any]) -> str:
     return _encode(meta).decode() if meta else "{}"
 
 
-def _tag_names(refs: Sequence[models.Ref], names: Mapping[str, str]) -> str:
+def _tag_column(objs: Sequence[models.Snapshot | models.Drive], names: Mapping[str, str]) -> pd.arrays.ArrowStringArray:
+    """Comma-joined tag names per object: one flat pass, then Arrow joins the lists in C.
+
+    (A Python join per row was the slowest part of building 100k rows.)
+    """
+    offsets = np.zeros(len(objs) + 1, dtype=np.int32)
+    np.cumsum([len(o.tags) for o in objs], out=offsets[1:])
     # A tag we could not resolve (not listed, or shared) still shows, by uuid.
-    return ",".join(names.get(r.uuid, r.uuid) for r in refs) if refs else ""
+    flat = [names.get(r.uuid, r.uuid) for o in objs for r in o.tags]
+    lists = pa.ListArray.from_arrays(pa.array(offsets), pa.array(flat, pa.string()))
+    return pd.arrays.ArrowStringArray(pc.binary_join(lists, ","))
 
 
 def _to_int(value: str | int | None) -> int | None:
@@ -72,7 +82,7 @@ def drives_base_frame(drives: Sequence[models.Drive], tag_names: Mapping[str, st
             [d.backup_scheduler.uuid if d.backup_scheduler else None for d in drives], dtype="string"
         ),
         "meta": pd.array([_meta_json(d.meta) for d in drives], dtype="string"),
-        "tags": pd.array([_tag_names(d.tags, tag_names) for d in drives], dtype="string"),
+        "tags": _tag_column(drives, tag_names),
     }
     frame = pd.DataFrame(cols)
     if not frame["uuid"].is_unique:  # a list that shifted while paging; the later copy is newer
@@ -115,7 +125,7 @@ def snapshots_frame(
         "drive_missing": pd.array(pos == -1, dtype="boolean"),
         "share_of_drive": share,
         "meta": pd.array([_meta_json(s.meta) for s in snapshots], dtype="string"),
-        "tags": pd.array([_tag_names(s.tags, tag_names) for s in snapshots], dtype="string"),
+        "tags": _tag_column(snapshots, tag_names),
     }
     return pd.DataFrame(cols)
 
