@@ -7,6 +7,11 @@ fetches, the overlap no longer lines up (or a page reports another ``total_count
 the round is redone. After ``max_rounds`` unsettled rounds one ``limit=0`` request,
 which is atomic on the server, settles it. Why pages and not ``limit=0`` by default:
 see benchmarks/client.md.
+
+Assumption: the server lists in a stable order with new objects at the end (creation
+order, as the emulator does and CloudSigma's dumps suggest). Then the result is the
+account as it was at one moment of the load (tests/client/test_paging_model.py). If the
+order were unstable, rounds would never settle and the limit=0 fallback still answers.
 """
 
 from __future__ import annotations
