@@ -6,7 +6,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
-from explorer.emulator import running_emulator
+from explorer.emulator import create_app, running_emulator
+from explorer.emulator.state import EmulatorState
+from tests.emulator.conftest import make_client
 
 
 def _snapshot_of_state(c: httpx.Client) -> dict:
@@ -75,3 +77,22 @@ def test_db_holds_no_plain_password_and_flags_update_it(tmp_path):
     with running_emulator(db=db, users=["ops@example.com:second-secret"]) as emu:
         assert httpx.get(emu.url + "balance/", auth=("ops@example.com", "second-secret")).status_code == 200
         assert httpx.get(emu.url + "balance/", auth=("ops@example.com", "first-secret")).status_code == 401
+
+
+async def test_a_clone_in_progress_finishes_after_restart(tmp_path):
+    db = tmp_path / "emu.sqlite"
+    state = EmulatorState(seed=3, drives=3, snapshots=6, db=db, transition_seconds=60)
+    async with make_client(create_app(state=state)) as c:
+        snap = (await c.get("snapshots/")).json()["objects"][0]
+        drive = (await c.post(f"snapshots/{snap['uuid']}/action/?do=clone")).json()
+    state.close()
+    state = EmulatorState(db=db, transition_seconds=60)
+    async with make_client(create_app(state=state)) as c:
+        job = drive["jobs"][0]["uuid"]
+        assert (await c.get(f"jobs/{job}/")).json()["state"] == "started"
+        state.advance(seconds=30)
+        assert 40 <= (await c.get(f"jobs/{job}/")).json()["data"]["progress"] < 100
+        state.advance(seconds=31)
+        assert (await c.get(f"jobs/{job}/")).json()["state"] == "success"
+        assert (await c.get(f"drives/{drive['uuid']}/")).json()["status"] == "unmounted"
+    state.close()
