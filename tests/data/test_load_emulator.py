@@ -81,3 +81,33 @@ def test_history_sees_growth_when_the_emulator_clock_advances(tmp_path):
     assert (per_drive.iloc[:, 1] > per_drive.iloc[:, 0]).any(), "no drive grew after 3 simulated days"
     diff = store.diff(pd.Timedelta(seconds=1))
     assert len(diff.grown) > 0 and (diff.grown["delta"] > 0).all()
+
+
+def test_failed_load_raises_the_api_error_and_keeps_the_old_cache(emulator):
+    from explorer.data import paths
+    from explorer.errors import AuthenticationError
+
+    with _client(emulator) as client:
+        load_inventory(client)
+    before = (paths.cache_dir() / "inventory.json").read_text()
+    with CloudSigmaClient(emulator.url, username=emulator.username, password="wrong") as client:
+        with pytest.raises(AuthenticationError) as err:
+            load_inventory(client)
+    assert "wrong" not in str(err.value)
+    assert (paths.cache_dir() / "inventory.json").read_text() == before
+
+
+async def test_async_load_reports_progress_and_failures():
+    from explorer.errors import AuthenticationError
+
+    app = create_app(seed=2, drives=3, snapshots=10)
+    seen = []
+    async with AsyncCloudSigmaClient("http://emulator/api/2.0/", username="demo@example.com",
+                                     password="demo-password", transport=httpx.ASGITransport(app=app)) as client:
+        inv = await load_inventory_async(client, progress=lambda *a: seen.append(a), cache=False)
+    assert len(inv.snapshots) == 10
+    assert ("billing", 6, 6) in seen and any(stage == "snapshots" for stage, _, _ in seen)
+    async with AsyncCloudSigmaClient("http://emulator/api/2.0/", username="demo@example.com",
+                                     password="nope", transport=httpx.ASGITransport(app=app)) as client:
+        with pytest.raises(AuthenticationError):
+            await load_inventory_async(client, cache=False)
