@@ -150,14 +150,25 @@ def decode_clone_answer(content: bytes) -> Drive:
     return wrapped[0]
 
 
+def clone_name_stem(name: str) -> str:
+    """The part of a clone's name the profile's clone naming leaves alone.
+
+    Without a name the new drive is named after the snapshot, then COUNTER, DATE or
+    TIMESTAMP naming appends or *updates* a trailing number, date or time (a default
+    snapshot name ends in ``__HH_MM_SS``, so COUNTER turns ``..._52`` into ``..._53``).
+    Trailing digits and separators are therefore not part of the search.
+    """
+    return name.rstrip("0123456789_-:. ")
+
+
 def clone_snapshot(
     uuid: str, body: dict[str, Any], params: dict[str, str], *, attempts: int = 3, grace: float = RECONCILE_GRACE
 ) -> wire.Plan:
     """Plan: clone a snapshot to a new drive; after a lost answer, adopt the new drive if it exists."""
     snap: Snapshot = yield wire.Call("GET", f"snapshots/{uuid}/", decode=wire.typed(Snapshot))
-    # Without a name the drive is named after the snapshot, possibly with a clone-naming suffix.
     expected = body.get("name") or snap.name or uuid
-    lookup_params = {**wire.encode_filters({"name__contains": expected}), "limit": "0"}
+    stem = clone_name_stem(expected)
+    lookup_params = {**wire.encode_filters({"name__contains": stem} if stem else {}), "limit": "0"}
     before: Page = yield wire.Call(
         "GET", "drives/", {**lookup_params, "fields": "uuid"}, decode=wire.typed(Page[UuidOnly])
     )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 import pytest
 
 from explorer import errors
+from explorer.client.reconcile import clone_name_stem
 
 FAULTS = {
     "error": {"error_rate": 0.2},
@@ -108,3 +110,27 @@ async def test_rate_limit_honours_retry_after(socket_api):
         api.clear_faults()
     # Waiting 60 s would exceed the retry budget: surface at once rather than sleep.
     assert info.value.retry_after == 60 and "Too many requests" in str(info.value)
+
+
+async def test_unnamed_clone_with_counter_naming_is_reconciled(socket_api, caplog):
+    api = socket_api
+    snap = next(s for s in await api(api.client.snapshots.list()) if s.status == "available")
+    profile = await api(api.client.profile())
+    await api(api.client.update_profile(clone_naming="COUNTER"))
+    api.client.reconcile_grace = 0.05
+    before = {d.uuid for d in await api(api.client.drives.list())}
+    api.set_faults(drop_rate=0.4, drop_after_write=True)
+    clones = []
+    try:
+        with caplog.at_level(logging.INFO, logger="explorer.client.reconcile"):
+            for _ in range(5):
+                with contextlib.suppress(errors.OutcomeUnknownError):  # allowed: it says what to check
+                    clones.append(await api(api.client.snapshots.clone(snap.uuid)))
+    finally:
+        api.clear_faults()
+        await api(api.client.update_profile(clone_naming=profile.clone_naming))
+    new = [d for d in await api(api.client.drives.list()) if d.uuid not in before]
+    assert len(clones) >= 3 and {d.uuid for d in clones} <= {d.uuid for d in new}
+    assert all(d.name.startswith(clone_name_stem(snap.name)) for d in new), [d.name for d in new]
+    assert len(new) <= 5, "more drives than clone requests: a lost answer was resent blindly"
+    assert "clone answer lost" in caplog.text

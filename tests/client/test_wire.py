@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from explorer import errors
 from explorer.client import wire
 from explorer.client.models import Drive, Objects, Page, Snapshot
-from explorer.client.reconcile import decode_clone_answer
+from explorer.client.reconcile import clone_name_stem, decode_clone_answer
 from explorer.client.retry import NO_RETRY, RetryState
 
 URL = "http://emulator/api/2.0/snapshots/"
@@ -136,3 +136,10 @@ def test_gc_is_paused_only_while_decoding_large_bodies_and_always_restored():
     with wire.gc_paused(10**6), wire.gc_paused(10**6):
         assert not gc.isenabled()
     assert gc.isenabled()
+
+
+@pytest.mark.parametrize(("name", "stem"), [
+    ("5c90a958-7403-4430-ac66-a78795e761d1__2026-10-01__21_08_16", "5c90a958-7403-4430-ac66-a78795e761d"),
+    ("test_drive_x-2014-06-05 09:45:56", "test_drive_x"), ("restore_3", "restore"), ("web", "web"), ("2024", "")])
+def test_clone_name_stem_ignores_what_clone_naming_changes(name, stem):
+    assert clone_name_stem(name) == stem
