@@ -200,7 +200,7 @@ def main() -> int:
                   f"goal <= 1.5x floor; {t_pcs / t_ours:.1f}x faster than pycloudsigma way (goal >= 5x)"))
         print(row("ours: frames from decoded structs only", t_build, None, "goal < 0.5 s"))
         print(row("ours without billing/tags: 2 client lists + frames", t_lists, t_floor, "paged lists, see notes"))
-        print(row("(emulator's GET /tags/ alone, inside ours)", t_tags, t_floor, "server-side cost"))
+        print(row("(client tags.list() alone, inside ours)", t_tags, t_floor, "includes every tag's resources"))
     synth = synthetic_inventory(args.synthetic, max(1, args.synthetic // 50))
     got = best({"naive": lambda: naive_cost_growth(synth), "ours": lambda: ours_cost_growth(synth)}, args.repeat)
     t_naive, t_cg = got["naive"][0], got["ours"][0]
