@@ -187,7 +187,8 @@ class HistoryStore:
         sql = (
             "select o.drive_uuid, o.observed_at, sum(coalesce(o.allocated_size, 0)) as allocated_bytes, "
             "count(*) as snapshot_count from observations o join records r using (record_id) "
-            f"where {' and '.join(clauses)} group by all order by o.drive_uuid, o.observed_at"
+            f"where {' and '.join(clauses)} group by o.record_id, o.drive_uuid, o.observed_at "
+            "order by o.drive_uuid, o.observed_at, o.record_id"
         )
         with self._connect() as con:
             frame = con.execute(sql, params).df()

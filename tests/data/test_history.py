@@ -180,3 +180,11 @@ def test_two_processes_recording_at_once_both_succeed(tmp_path):
     recs = store.records()
     assert sorted(recs["record_id"]) == [1, 2, 3, 4, 5, 6]
     assert sorted(store.observed_growth()["snapshot_count"].unique()) == [200]
+
+
+def test_recording_the_same_inventory_twice_does_not_double_count(store, make):
+    inv = _inv(make, 0, {"a": ("d1", 10), "b": ("d1", 5)})
+    store.record(inv)
+    store.record(inv)
+    got = store.observed_growth()
+    assert got["allocated_bytes"].tolist() == [15, 15] and got["snapshot_count"].tolist() == [2, 2]
