@@ -26,7 +26,8 @@ class StderrProgress:
             self.stream.write(f"\rloading {stage}: {done}{of}  " + ("\n" if finished else ""))
             self.stream.flush()
         elif finished and self._last != stage:  # logs and cron mails get one line per stage
-            self.stream.write(f"loaded {stage}: {done}\n")
+            what = f"billing data ({done} requests)" if stage == "billing" else f"{done} {stage}"
+            self.stream.write(f"loaded {what}\n")
         if finished:
             self._last = stage
 

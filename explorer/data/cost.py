@@ -170,7 +170,9 @@ def account_cost_summary(inv: Inventory, *, currency: str | None = None) -> pd.D
             "price_missing": bool(np.isnan(sub_rate) or np.isnan(burst_rate)),
         })
     frame = pd.DataFrame(rows, columns=[c.name for c in schema.ACCOUNT_COST_COLUMNS])
-    return schema.conform(frame, schema.ACCOUNT_COST_COLUMNS)
+    # Storage types the account has never touched are noise in a summary.
+    used = (frame["subscribed"] > 0) | (frame["using"] > 0) | (frame["snapshot_bytes"] > 0)
+    return schema.conform(frame[used].reset_index(drop=True), schema.ACCOUNT_COST_COLUMNS)
 
 
 @dataclass(frozen=True, slots=True)

@@ -78,3 +78,16 @@ def test_record_refuses_offline(cached, capsys):
 def test_offline_without_cache_is_a_clear_error(capsys):
     assert main(["cost", "--offline"]) == 2
     assert "no cached inventory yet" in capsys.readouterr().err
+
+
+def test_progress_lines_without_a_terminal():
+    import io
+
+    from explorer.data.commands import StderrProgress
+
+    buf = io.StringIO()
+    p = StderrProgress(buf)
+    for done in (0, 500, 1000):
+        p("snapshots", done, 1000)
+    p("billing", 6, 6)
+    assert buf.getvalue() == "loaded 1000 snapshots\nloaded billing data (6 requests)\n"

@@ -139,3 +139,9 @@ def test_deleting_nothing(small_inventory):
     assert (s.snapshot_count, s.bytes_freed, s.saves_now_monthly, s.monthly_cost_burst) == (0, 0, 0.0, 0.0)
     assert not s.bursting and not math.isnan(s.monthly_cost_subscription)
     assert "0 snapshots" in s.describe()
+
+
+def test_account_summary_leaves_out_untouched_storage_types(make):
+    inv = build_inventory(snapshots=[make.snap("s", "d", GIB, None)], drives=[make.drive("d", "x", GIB)],
+                          pricing=make.pricing(), usage=make.usage(dssd=(GIB, GIB, 0), ssd=(0, 0, 0), zadara=(0, 0, 0)))
+    assert account_cost_summary(inv)["resource"].tolist() == ["dssd"]
