@@ -32,6 +32,8 @@ _AGE_UNITS = {"s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400, "w": 7 * 86400,
 _COMPARE = re.compile(r"^(?P<field>size|age)(?P<op>>=|<=|!=|=|>|<)(?P<value>.*)$", re.IGNORECASE)
 _NUMBER = re.compile(r"^(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>[a-z]*)$", re.IGNORECASE)
 _KEYED = ("status", "drive", "name", "uuid", "tag", "meta")
+#: Optional derived column: lower-cased "name\ndrive name\nuuid"; free words search it when present.
+SEARCH_COLUMN = "search_text"
 
 HELP = (
     "words match name, drive or uuid · size>10GiB · age>90d · status:creating · drive:web · "
@@ -121,6 +123,10 @@ def _compare(values: pd.Series, op: str, bound) -> np.ndarray:
 
 
 def _term_mask(term: Term, frame: pd.DataFrame) -> np.ndarray:
+    if term.field == "text" and SEARCH_COLUMN in frame:
+        # one pass over a pre-lowered "name\ndrive\nuuid" column instead of three case-folding passes
+        hit = frame[SEARCH_COLUMN].str.contains(term.value, regex=False)
+        return hit.fillna(False).to_numpy(dtype=bool)
     if term.field == "text":
         return (
             _contains(frame, "name", term.value)

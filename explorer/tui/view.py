@@ -12,9 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from explorer.tui import formatting
-from explorer.tui.query import Query
+from explorer.tui.query import SEARCH_COLUMN, Query
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +49,8 @@ class SnapshotView:
             frame = frame.assign(monthly_cost_subscription=frame["uuid"].map(per_uuid).astype("Float64"))
         else:
             frame = frame.assign(monthly_cost_subscription=pd.Series(pd.NA, index=frame.index, dtype="Float64"))
+        search = frame["name"].fillna("") + "\n" + frame["drive_name"].fillna("") + "\n" + frame["uuid"].fillna("")
+        frame[SEARCH_COLUMN] = search.str.lower()
         self.frame = frame
         self.uuids = frame["uuid"].to_numpy(dtype=object)
         self.position = {u: i for i, u in enumerate(self.uuids)}
@@ -63,6 +66,11 @@ class SnapshotView:
                 "created": pa.array(formatting.time_column(frame["timestamp"]), pa.string()),
             }
         )
+
+        #: display width of each column over all rows, so the columns do not jump while filtering
+        self.widths = [0] + [
+            int(pc.max(pc.utf8_length(col)).as_py() or 0) if len(col) else 0 for col in self.cells.columns
+        ]
 
     def __len__(self) -> int:
         return len(self.frame)

@@ -37,7 +37,10 @@ async def wait_until(pilot, predicate: Callable[[], object], *, timeout: float =
         if value:
             return value
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
+            notes = [f"{n.title}: {n.message}" for n in pilot.app._notifications]
+            workers = [(w.description, w.state.name) for w in pilot.app.workers]
+            raise AssertionError(f"timed out waiting for {what}; notifications: {notes}; workers: {workers}; "
+                                 f"screen: {type(pilot.app.screen).__name__}")
         await pilot.pause(0.02)
         await asyncio.sleep(0)
 

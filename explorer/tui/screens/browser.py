@@ -149,7 +149,7 @@ class BrowserScreen(WorkersMixin, Screen):
         if keep_uuid is not None and keep_uuid in self.view.position:
             hits = np.flatnonzero(self.positions == self.view.position[keep_uuid])
             row = int(hits[0]) if len(hits) else row
-        table.show(self.view.arrow(self.positions, marked), cursor_row=row)
+        table.show(self.view.arrow(self.positions, marked), cursor_row=row, widths=self.view.widths)
         status = self.query_one(StatusLine)
         status.shown, status.total = len(self.positions), len(self.view)
         status.marked = len(self.marks)

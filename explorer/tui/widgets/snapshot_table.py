@@ -35,10 +35,16 @@ class SnapshotTable(DataTable):
         self.sort_key = "created"
         self.sort_descending = True
 
-    def show(self, rows: pa.Table, *, cursor_row: int = 0) -> None:
-        """Replace every row (the widget cannot mutate an Arrow table in place, so it swaps the backend)."""
+    def show(self, rows: pa.Table, *, cursor_row: int = 0, widths: list[int] | None = None) -> None:
+        """Replace every row (the widget cannot mutate an Arrow table in place, so it swaps the backend).
+
+        `widths`: content widths measured once over the whole inventory; handing them over
+        skips re-measuring every filtered column per keystroke and keeps columns steady.
+        """
         backend = ArrowBackend(rows)
         backend.render_markup = False
+        if widths is not None:
+            backend._column_content_widths = list(widths)  # the backend's measurement cache
         self.backend = backend
         self._column_labels = [self._label(c.key, c.label) for c in COLUMNS]
         self._ordered_columns = None
@@ -46,7 +52,7 @@ class SnapshotTable(DataTable):
         self._clear_caches()
         self._require_update_dimensions = True
         self.check_idle()
-        self.refresh(layout=True)
+        self.refresh()
         if rows.num_rows:
             self.move_cursor(row=min(max(cursor_row, 0), rows.num_rows - 1), column=0)
 

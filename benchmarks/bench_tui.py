@@ -1,0 +1,218 @@
+"""TUI speed at scale: first rows on screen, full load, and filter/sort keystroke repaints, headless.
+
+Run:  .venv/bin/python benchmarks/bench_tui.py [--sizes 100 100000] [--drives 200] [--keys 5]
+
+For each size an emulator runs in its own process (so it never shares this process's
+GIL) and the app is driven headless with Textual's Pilot at 180x44:
+
+- first rows: from the browser screen's mount (which starts the load) until the screen
+  handles the first-page preview and puts its rows in the table
+- full load: until the whole inventory is in the table; baseline = `load_inventory_async`
+  alone, timed in the same run (the ratio is the TUI's own overhead on top of the load)
+- keystroke repaint: one filter character or one sort change, measured as the screen's
+  handler (pandas filter/sort + Arrow slice + table swap) plus rendering every visible
+  line; baseline = the stock Textual DataTable doing the same repaint (clear, add the
+  filtered rows, render), so the ratio is fastdatatable+pandas vs the stock widget.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from textual.app import App  # noqa: E402
+from textual.geometry import Region  # noqa: E402
+from textual.widgets import DataTable  # noqa: E402
+
+from explorer.client import AsyncCloudSigmaClient  # noqa: E402
+from explorer.data.load import load_inventory_async  # noqa: E402
+from explorer.tui import make_app  # noqa: E402
+from explorer.tui.query import parse_query  # noqa: E402
+
+SIZE = (180, 44)
+
+
+def start_emulator(drives: int, snapshots: int) -> tuple[subprocess.Popen, str, str, str]:
+    cmd = [sys.executable, "-m", "explorer", "emulator", "--drives", str(drives), "--snapshots", str(snapshots)]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    url = user = password = None
+    for line in proc.stdout:  # the emulator prints its URL and credentials, then serves
+        line = line.strip()
+        if "listening on" in line:
+            url = line.split("listening on", 1)[1].strip()
+        elif line.startswith("username:"):
+            user = line.split(":", 1)[1].strip()
+        elif line.startswith("password:"):
+            password = line.split(":", 1)[1].strip()
+            break
+    if not (url and user and password):
+        proc.kill()
+        raise SystemExit("the emulator did not start")
+    return proc, url, user, password
+
+
+async def wait_for(pilot, predicate, timeout=300.0) -> float:
+    start = time.perf_counter()
+    while not predicate():
+        if time.perf_counter() - start > timeout:
+            raise SystemExit("timed out")
+        await pilot.pause(0.005)
+    return time.perf_counter() - start
+
+
+def paint(table) -> None:
+    """Render every visible line of a table from scratch (what a repaint costs)."""
+    table._clear_caches() if hasattr(table, "_clear_caches") else None
+    table.render_lines(Region(0, 0, table.size.width, table.size.height))
+
+
+class StockTableApp(App):
+    def compose(self):
+        yield DataTable(cursor_type="row")
+
+
+async def stock_repaint(rows: list[tuple]) -> float:
+    """The baseline: Textual's stock DataTable replacing its rows with the same filtered rows."""
+    app = StockTableApp()
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.query_one(DataTable)
+        table.add_columns("mark", "name", "drive", "status", "size", "age", "cost", "created")
+        await pilot.pause()
+        t = time.perf_counter()
+        table.clear()
+        table.add_rows(rows)
+        table._update_dimensions(table._new_rows)  # what the widget does on idle, timed here
+        table._new_rows.clear()
+        table.render_lines(Region(0, 0, table.size.width, table.size.height))
+        return time.perf_counter() - t
+
+
+async def measure(url: str, user: str, password: str, keys: int) -> dict:
+    client = AsyncCloudSigmaClient(url, username=user, password=password)
+    t = time.perf_counter()
+    await load_inventory_async(client, cache=False)
+    load_alone = time.perf_counter() - t
+
+    app = make_app(client)
+    out: dict = {"load_alone": load_alone}
+    stamps: dict = {}
+
+    def hook(message) -> None:
+        # Timestamps taken as the screen handles each message: mount starts the load worker.
+        name = type(message).__name__
+        if name == "ScreenResume" and "mount" not in stamps:
+            stamps["mount"] = time.perf_counter()
+        elif name == "InventoryLoaded":
+            stamps.setdefault("partial" if message.partial else "full", time.perf_counter())
+
+    async with app.run_test(size=SIZE, message_hook=hook) as pilot:
+        b = app.browser
+        await wait_for(pilot, lambda: b.view is not None and len(b.positions) > 0)
+        out["first_rows_count"] = len(b.positions)
+        await wait_for(pilot, lambda: b.full_generation == b.generation)
+        first = stamps.get("partial", stamps["full"])
+        out["first_rows"] = first - stamps["mount"]
+        out["full"] = stamps["full"] - stamps["mount"]
+        out["rows"] = len(b.view)
+        table = b.table
+        texts = ["w", "we", "web", "web size>1G", "web size>1GiB age>30d"][:keys]
+        filter_times, sort_times = [], []
+        for text in texts:
+            t = time.perf_counter()
+            b.query_ = parse_query(text)
+            b._refresh_view(cursor_row=0)
+            paint(table)
+            filter_times.append(time.perf_counter() - t)
+        out["filtered_rows"] = len(b.positions)
+        b.query_ = None
+        for key in ("name", "drive", "status", "size", "age", "cost", "created")[:keys]:
+            t = time.perf_counter()
+            b.sort_by(key)
+            paint(table)
+            sort_times.append(time.perf_counter() - t)
+        # the same "w" filter through the stock widget, for the ratio
+        b.query_ = parse_query(texts[0])
+        b._refresh_view(cursor_row=0)
+        rows = [tuple(r.values()) for r in b.view.arrow(b.positions, b.view.marked_mask(set())).to_pylist()]
+        out["filter"] = statistics.median(filter_times)
+        out["filter_max"] = max(filter_times)
+        out["sort"] = statistics.median(sort_times)
+        out["sort_max"] = max(sort_times)
+        # End to end through Textual: from the key event reaching the app to the end of the last
+        # screen update it caused (compositor refreshes are stamped by wrapping the screen's method).
+        frames: list[float] = []
+        screen_cls = type(b)
+        original = screen_cls._compositor_refresh
+
+        def stamped(self, *a, **kw):
+            result = original(self, *a, **kw)
+            frames.append(time.perf_counter())
+            return result
+
+        screen_cls._compositor_refresh = stamped
+        try:
+            b.query_one("#filter-input").value = ""
+            b.query_one("#filter-input").focus()
+            b._refresh_view(cursor_row=0)
+            await pilot.pause(0.1)
+            key_times = []
+            for key in "web"[: max(1, min(keys, 3))]:
+                frames.clear()
+                t = time.perf_counter()
+                await pilot.press(key)
+                await pilot.pause(0.05)  # let any follow-up frame land
+                key_times.append(max(frames) - t if frames else float("nan"))
+            out["key_to_frame"] = statistics.median(key_times)
+            out["key_to_frame_max"] = max(key_times)
+        finally:
+            screen_cls._compositor_refresh = original
+    await client.aclose()
+    out["stock"] = await stock_repaint(rows)
+    out["stock_rows"] = len(rows)
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[100, 100_000])
+    ap.add_argument("--drives", type=int, default=200)
+    ap.add_argument("--keys", type=int, default=5, help="filter texts / sort columns timed per size (max 5/7)")
+    ap.add_argument("--quick", action="store_true", help="sizes 100 and 10000")
+    args = ap.parse_args()
+    sizes = [100, 10_000] if args.quick else args.sizes
+    results = []
+    for n in sizes:
+        proc, url, user, password = start_emulator(min(args.drives, max(1, n // 5)), n)
+        try:
+            results.append((n, asyncio.run(measure(url, user, password, args.keys))))
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+
+    ms = lambda s: f"{s * 1000:,.0f} ms"  # noqa: E731
+    print("| snapshots | first rows on screen (rows) | full load in TUI | load alone | TUI/load |")
+    print("|---:|---:|---:|---:|---:|")
+    for n, r in results:
+        print(f"| {n:,} | {ms(r['first_rows'])} ({r['first_rows_count']:,}) | {ms(r['full'])} | "
+              f"{ms(r['load_alone'])} | {r['full'] / r['load_alone']:.2f}x |")
+    print()
+    print("| snapshots | filter keystroke median (max) | sort change median (max) | typed key to frame median (max) | "
+          "stock DataTable same repaint (rows) | stock / ours |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    for n, r in results:
+        print(f"| {n:,} | {ms(r['filter'])} ({ms(r['filter_max'])}) | {ms(r['sort'])} ({ms(r['sort_max'])}) | "
+              f"{ms(r['key_to_frame'])} ({ms(r['key_to_frame_max'])}) | {ms(r['stock'])} ({r['stock_rows']:,}) | "
+              f"{r['stock'] / r['filter']:.1f}x |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
