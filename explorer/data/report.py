@@ -60,12 +60,16 @@ def cost_report(inv: Inventory, *, currency: str | None = None, top: int = 10) -
     ))
     if summary["usage_estimated"].any():
         lines.append("* no /currentusage/ entry: estimated from subscriptions and drive sizes")
-    bursting = summary.loc[summary["bursting"], "resource"].tolist()
+    has_snaps = summary["snapshot_bytes"] > 0
+    bursting = summary.loc[summary["bursting"] & has_snaps, "resource"].tolist()
+    others = summary.loc[summary["bursting"] & ~has_snaps, "resource"].tolist()
+    also = f" (also bursting on {', '.join(others)}, which holds no snapshots)" if others else ""
     if bursting:
-        lines.append(f"The account is BURSTING on {', '.join(bursting)}: deleting snapshots there saves money now.")
+        lines.append(f"The account is BURSTING on {', '.join(bursting)}: deleting snapshots of those types "
+                     f"saves money now{also}.")
     else:
-        lines.append("The account is within its subscriptions: deleting snapshots frees subscription room "
-                     "but saves no money today.")
+        lines.append("Snapshot storage is within its subscriptions: deleting snapshots frees subscription room "
+                     f"but saves no money today{also}.")
     if summary["price_missing"].any():
         missing = ", ".join(summary.loc[summary["price_missing"], "resource"])
         lines.append(f"No {cur} price for: {missing} (shown as ?).")
