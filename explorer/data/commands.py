@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -63,6 +64,9 @@ def export(inv: Inventory, frame_name: str, fmt: str, output: str | Path) -> int
             for col in out.columns:  # durations as seconds: portable, unlike ISO-8601 duration strings
                 if str(out[col].dtype).startswith("timedelta"):
                     out[col] = out[col].dt.total_seconds()
+            # In JSON, meta is an object and tags a list, not the flat strings CSV needs.
+            out["meta"] = [json.loads(m) if isinstance(m, str) else {} for m in out["meta"]]
+            out["tags"] = [t.split(",") if isinstance(t, str) and t else [] for t in out["tags"]]
             out.to_json(path, orient="records", date_format="iso", date_unit="us", indent=1)
         else:
             raise ValidationError(f"unknown export format {fmt!r}")

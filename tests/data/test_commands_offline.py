@@ -32,6 +32,8 @@ def test_export_each_format(cached, tmp_path, fmt, capsys):
         rows = json.loads(out.read_text())
         assert rows[0]["age"] == pd.Timedelta(days=9, hours=12).total_seconds()
         assert rows[0]["timestamp"].startswith("2026-01-01T00:00:00")
+        assert rows[0]["meta"] == {"k": "v"} and rows[0]["tags"] == ["keep"] and rows[1]["tags"] == []
+        assert rows[4]["allocated_size"] is None and rows[3]["drive_name"] is None
         back = pd.DataFrame(rows)
     assert back["uuid"].tolist() == ["a", "b", "c", "x", "n"]
 
