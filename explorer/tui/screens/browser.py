@@ -122,6 +122,7 @@ class BrowserScreen(WorkersMixin, Screen):
         self.table.currency = inventory.currency
         self.marks &= set(self.view.position)  # marks of snapshots that are gone are dropped
         self._refresh_view(keep_uuid=None if keep is None else keep["uuid"])
+        self.warm_sort_orders(self.view)
         self.query_one(SummaryBar).show(self._summary(inventory, costs))
         per_drive = drive_costs(inventory).set_index("drive_uuid")["monthly_cost_subscription"]
         self.query_one(DrivesPane).show(inventory.drives, per_drive, inventory.currency)
@@ -337,6 +338,8 @@ class BrowserScreen(WorkersMixin, Screen):
         self.app.push_screen(GrowthScreen(self._drive_name(drive), growth[growth["drive_uuid"] == drive]))
 
     def action_delete(self) -> None:
+        if self.view is None or self.inventory is None:
+            return
         targets = set(self.marks)
         if not targets:
             row = self.current_row()

@@ -1,0 +1,61 @@
+"""`snapshot-explorer tui`: settings -> session -> app, with the badges the flags ask for."""
+
+from __future__ import annotations
+
+import pytest
+
+from explorer.cli import build_parser
+from explorer.errors import ExplorerError
+from explorer.tui import main
+from explorer.tui.app import SnapshotExplorerApp
+
+
+@pytest.fixture
+def captured(monkeypatch):
+    """Run the real session and factory, but stop at `App.run` (no terminal in tests): keep the app built."""
+    apps = []
+
+    def fake_run(self, *args, **kwargs):
+        apps.append(self)
+
+    monkeypatch.setattr(SnapshotExplorerApp, "run", fake_run)
+    return apps
+
+
+def test_no_credentials_runs_the_embedded_demo(captured):
+    assert main.run(build_parser().parse_args(["tui"])) == 0
+    (app,) = captured
+    assert app.source.demo and app.source.endpoint.startswith("http://127.0.0.1:")
+    assert app.source.endpoint.endswith("/api/2.0/") and not app.read_only
+
+
+def test_read_only_flag(captured):
+    main.run(build_parser().parse_args(["tui", "--demo", "--read-only"]))
+    assert captured[0].read_only and captured[0].browser.read_only
+
+
+def test_environment_credentials_show_the_account(captured, monkeypatch):
+    monkeypatch.setenv("CLOUDSIGMA_USERNAME", "someone@example.com")
+    monkeypatch.setenv("CLOUDSIGMA_PASSWORD", "s3cret-value")
+    monkeypatch.setenv("CLOUDSIGMA_API_ENDPOINT", "https://zrh.cloudsigma.com/api/2.0/")
+    main.run(build_parser().parse_args(["tui"]))
+    (app,) = captured
+    assert not app.source.demo and app.source.account == "someone@example.com"
+    assert app.source.endpoint == "https://zrh.cloudsigma.com/api/2.0/"
+    assert "s3cret-value" not in repr(app.source) and "s3cret-value" not in repr(app.client)
+
+
+def test_offline_without_a_cache_is_a_clear_error():
+    with pytest.raises(ExplorerError, match="no cached inventory"):
+        main.run(build_parser().parse_args(["tui", "--offline"]))
+
+
+def test_offline_opens_the_cached_inventory_read_only(captured):
+    from explorer.data.cache import save_cached_inventory
+    from tests.tui.factory import make_inventory
+
+    save_cached_inventory(make_inventory(12))
+    main.run(build_parser().parse_args(["tui", "--offline"]))
+    (app,) = captured
+    assert app.client is None and app.read_only and app.source.offline
+    assert len(app.browser.inventory.snapshots) == 12
