@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from pathlib import Path
 
 import pandas as pd
@@ -25,15 +26,32 @@ def _replace(tmp: Path, final: Path) -> None:
     os.replace(tmp, final)  # atomic on POSIX and Windows: readers see the old file or the new one
 
 
+def _slot(root: Path, demo: bool) -> Path:
+    # The demo has its own slot, so trying the demo never replaces a real account's offline copy.
+    return root / ("demo" if demo else "account")
+
+
+def _stamp_of(path: Path) -> int | None:
+    try:
+        return int(path.stem.rsplit("-", 1)[1])
+    except (IndexError, ValueError):
+        return None
+
+
 def save_cached_inventory(inv: Inventory, directory: str | Path | None = None) -> Path:
-    """Write `inv` to the cache directory; the manifest goes last, so a crash leaves the previous cache readable."""
+    """Write `inv` to the cache; the manifest goes last, so a crash leaves the previous cache readable.
+
+    `directory` is the cache root (default: `inventory-cache/` in the data directory); demo and
+    account inventories go to separate slots under it. Returns the slot written.
+    """
+    target = _slot(Path(directory) if directory else paths.cache_dir(), inv.source.demo)
     if inv.source.offline:
-        return Path(directory) if directory else paths.cache_dir()  # re-saving a cache would only refresh its age
-    target = Path(directory) if directory else paths.cache_dir()
+        return target  # re-saving a cache would only refresh its age
     target.mkdir(parents=True, exist_ok=True)
     stamp = str(inv.loaded_at.value)
+    unique = f"{os.getpid()}-{threading.get_ident()}"  # two savers at once never share a temp file
     for name in FRAMES:
-        tmp = target / f".{name}.parquet.tmp"
+        tmp = target / f".{name}.{unique}.tmp"
         getattr(inv, name).to_parquet(tmp, index=False)
         _replace(tmp, target / f"{name}-{stamp}.parquet")
     manifest = {
@@ -46,34 +64,59 @@ def save_cached_inventory(inv: Inventory, directory: str | Path | None = None) -
         "snapshot_quota": inv.snapshot_quota,
         "source": {"endpoint": inv.source.endpoint, "demo": inv.source.demo, "account": inv.source.account},
     }
-    tmp = target / f".{MANIFEST}.tmp"
+    tmp = target / f".{MANIFEST}.{unique}.tmp"
     tmp.write_text(json.dumps(manifest, indent=1))
     _replace(tmp, target / MANIFEST)
-    for old in target.glob("*.parquet"):  # frames of earlier loads, no longer referenced
-        if not old.name.endswith(f"-{stamp}.parquet"):
-            old.unlink(missing_ok=True)
+    _prune(target, int(stamp))
     return target
 
 
-def load_cached_inventory(directory: str | Path | None = None) -> Inventory:
-    """The last cached inventory, marked `source.offline=True`; `inventory_age(inv)` says how old it is."""
-    target = Path(directory) if directory else paths.cache_dir()
+def _prune(target: Path, own: int) -> None:
+    """Delete frames of earlier loads; keep ours, the manifest's and any newer (another process still writing)."""
     try:
-        manifest = json.loads((target / MANIFEST).read_text())
+        current = int(json.loads((target / MANIFEST).read_text())["stamp"])
+    except (OSError, ValueError, KeyError):
+        return
+    oldest_kept = min(own, current)
+    for path in target.glob("*.parquet"):
+        stamp = _stamp_of(path)
+        if stamp is not None and stamp < oldest_kept:
+            path.unlink(missing_ok=True)
+
+
+def _read_manifest(target: Path) -> dict | None:
+    try:
+        return json.loads((target / MANIFEST).read_text())
     except FileNotFoundError:
-        raise CacheError("no cached inventory yet: open the explorer once while online") from None
+        return None
     except (OSError, ValueError) as exc:
         raise CacheError(f"the offline cache in {target} is unreadable: {exc}") from exc
-    if manifest.get("version") != CACHE_VERSION:
-        raise CacheError(f"the offline cache in {target} was written by another version; open once online")
-    stamp = manifest["stamp"]
-    loaded = {}
-    try:
-        for name in FRAMES:
-            frame = pd.read_parquet(target / f"{name}-{stamp}.parquet")
-            loaded[name] = schema.conform(frame, schema.SCHEMAS[name])
-    except (OSError, ValueError, KeyError) as exc:
-        raise CacheError(f"the offline cache in {target} is incomplete: {exc}") from exc
+
+
+def load_cached_inventory(directory: str | Path | None = None, *, demo: bool | None = None) -> Inventory:
+    """The last cached inventory, marked `source.offline=True`; `inventory_age(inv)` says how old it is.
+
+    By default the newer of the account and demo slots; `demo=False` / `demo=True` picks one.
+    """
+    root = Path(directory) if directory else paths.cache_dir()
+    slots = [_slot(root, d) for d in ((False, True) if demo is None else (demo,))]
+    for attempt in range(3):  # a concurrent save may prune the frames we were about to read: look again
+        found = [(m, slot) for slot in slots if (m := _read_manifest(slot)) is not None]
+        if not found:
+            which = "" if demo is None else (" of the demo" if demo else " of an account")
+            raise CacheError(f"no cached inventory{which} yet: open the explorer once while online")
+        manifest, target = max(found, key=lambda ms: str(ms[0].get("loaded_at")))
+        if manifest.get("version") != CACHE_VERSION:
+            raise CacheError(f"the offline cache in {target} was written by another version; open once online")
+        try:
+            loaded = {name: schema.conform(pd.read_parquet(target / f"{name}-{manifest['stamp']}.parquet"),
+                                           schema.SCHEMAS[name]) for name in FRAMES}
+            break
+        except FileNotFoundError as exc:
+            if attempt == 2:
+                raise CacheError(f"the offline cache in {target} is incomplete: {exc}") from exc
+        except (OSError, ValueError, KeyError) as exc:
+            raise CacheError(f"the offline cache in {target} is unreadable: {exc}") from exc
     src = manifest["source"]
     return Inventory(
         **loaded,

@@ -28,11 +28,36 @@ def test_second_save_replaces_the_first(small_inventory, make, tmp_path):
     from explorer.data.load import build_inventory
 
     save_cached_inventory(small_inventory, tmp_path)
-    newer = build_inventory(snapshots=[make.snap("z", None, 1, None)], loaded_at=make.LOADED_AT + pd.Timedelta("1D"))
-    save_cached_inventory(newer, tmp_path)
+    newer = build_inventory(snapshots=[make.snap("z", None, 1, None)], loaded_at=make.LOADED_AT + pd.Timedelta("1D"),
+                            source=small_inventory.source)
+    slot = save_cached_inventory(newer, tmp_path)
     got = load_cached_inventory(tmp_path)
     assert got.snapshots["uuid"].tolist() == ["z"]
-    assert len(list(tmp_path.glob("*.parquet"))) == 5  # the older load's files are gone
+    assert len(list(slot.glob("*.parquet"))) == 5  # the older load's files are gone
+    assert not list(slot.glob("*.tmp"))
+
+
+def test_the_demo_never_replaces_an_accounts_cache(small_inventory, make, tmp_path):
+    from explorer.data.load import build_inventory
+
+    account = build_inventory(snapshots=[make.snap("acct", None, 1, None)], loaded_at=make.LOADED_AT,
+                              source=Source("https://zrh.cloudsigma.com/api/2.0/", account="me@x"))
+    save_cached_inventory(account, tmp_path)
+    demo = build_inventory(snapshots=[make.snap("demo", None, 1, None)], loaded_at=make.LOADED_AT + pd.Timedelta("1h"),
+                           source=Source("http://127.0.0.1:5/api/2.0/", demo=True))
+    save_cached_inventory(demo, tmp_path)
+    assert load_cached_inventory(tmp_path).snapshots["uuid"].tolist() == ["demo"]  # the newest by default
+    assert load_cached_inventory(tmp_path, demo=False).snapshots["uuid"].tolist() == ["acct"]
+    with pytest.raises(CacheError, match="of the demo"):
+        load_cached_inventory(tmp_path / "elsewhere", demo=True)
+
+
+def test_a_broken_cache_is_a_clear_error(small_inventory, tmp_path):
+    slot = save_cached_inventory(small_inventory, tmp_path)
+    for frame in slot.glob("snapshots-*.parquet"):
+        frame.write_bytes(b"not parquet")
+    with pytest.raises(CacheError, match="unreadable"):
+        load_cached_inventory(tmp_path)
 
 
 def test_no_cache_is_a_clear_error(tmp_path):
