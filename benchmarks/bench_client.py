@@ -35,15 +35,16 @@ from explorer.client.models import Drive, Page, Snapshot
 CHILD = """
 import json, sys
 from explorer.emulator import running_emulator
-with running_emulator(seed=1, drives=int(sys.argv[1]), snapshots=int(sys.argv[2])) as emu:
+with running_emulator(seed=1, drives=int(sys.argv[1]), snapshots=int(sys.argv[2]),
+                     latency_ms=int(sys.argv[3])) as emu:
     print(json.dumps({"url": emu.url, "username": emu.username, "password": emu.password}), flush=True)
     sys.stdin.read()  # serve until the parent closes our stdin
 """
 
 
-def start_emulator(drives: int, snapshots: int) -> tuple[subprocess.Popen, dict]:
+def start_emulator(drives: int, snapshots: int, latency_ms: int = 0) -> tuple[subprocess.Popen, dict]:
     root = Path(__file__).resolve().parent.parent
-    proc = subprocess.Popen([sys.executable, "-c", CHILD, str(drives), str(snapshots)], cwd=root,
+    proc = subprocess.Popen([sys.executable, "-c", CHILD, str(drives), str(snapshots), str(latency_ms)], cwd=root,
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     line = proc.stdout.readline()
     if not line:
@@ -112,23 +113,25 @@ def main() -> None:
     p.add_argument("--snapshots", type=int, default=100_000)
     p.add_argument("--drives", type=int, default=5_000)
     p.add_argument("--repeat", type=int, default=3)
+    p.add_argument("--latency-ms", type=int, default=0,
+                   help="emulator latency added to every request, to imitate a real network's round trip")
     p.add_argument("--quick", action="store_true", help="10k snapshots, 500 drives, one run")
     args = p.parse_args()
     if args.quick:
         args.snapshots, args.drives, args.repeat = 10_000, 500, 1
     print(f"starting an emulator process with {args.snapshots} snapshots and {args.drives} drives...", flush=True)
-    proc, emu = start_emulator(args.drives, args.snapshots)
+    proc, emu = start_emulator(args.drives, args.snapshots, args.latency_ms)
     try:
         rows = [
             ("(a) pycloudsigma way: requests + json + json_normalize", lambda: pycloudsigma_way(emu)),
             ("(b) floor: raw GET limit=0 + msgspec decode", lambda: floor(emu)),
             ("(b') floor with the GC paused while decoding", lambda: floor(emu, pause_gc=True)),
-            ("(c) CloudSigmaClient (defaults: pages of 2000, 4 at once)", this_client(emu)),
+            ("(c) CloudSigmaClient (defaults: pages of 5000, 4 at once)", this_client(emu)),
             ("    one limit=0 request (page_size=0)", this_client(emu, page_size=0)),
-            ("    pages of 500, 4 at once", this_client(emu, page_size=500)),
-            ("    pages of 5000, 4 at once", this_client(emu, page_size=5000)),
-            ("    pages of 2000, one at a time", this_client(emu, concurrency=1)),
-            ("    pages of 2000, 8 at once", this_client(emu, concurrency=8)),
+            ("    pages of 2000, 4 at once", this_client(emu, page_size=2000)),
+            ("    pages of 10000, 4 at once", this_client(emu, page_size=10000)),
+            ("    pages of 5000, one at a time", this_client(emu, concurrency=1)),
+            ("    pages of 5000, 8 at once", this_client(emu, concurrency=8)),
             ("    AsyncCloudSigmaClient (defaults)", this_client_async(emu)),
         ]
         results = []
@@ -140,7 +143,8 @@ def main() -> None:
         proc.stdin.close()
         proc.wait(timeout=60)
     base_a, base_b = results[0][1], results[1][1]
-    print(f"\nLoad {args.snapshots} snapshots + {args.drives} drives (median of {args.repeat}):\n")
+    print(f"\nLoad {args.snapshots} snapshots + {args.drives} drives (median of {args.repeat}, "
+          f"{args.latency_ms} ms added latency per request):\n")
     print(f"| {'variant':<58} | {'seconds':>7} | {'(a)/this':>8} | {'this/(b)':>8} | objects |")
     print(f"|{'-' * 60}|{'-' * 8}:|{'-' * 9}:|{'-' * 9}:|--------:|")
     for label, seconds, counts in results:

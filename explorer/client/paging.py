@@ -25,7 +25,7 @@ from explorer.client.models import Page
 
 Progress = Callable[[int, "int | None"], None]
 
-DEFAULT_PAGE_SIZE = 2000
+DEFAULT_PAGE_SIZE = 5000
 DEFAULT_CONCURRENCY = 4
 
 
