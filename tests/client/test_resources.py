@@ -71,7 +71,7 @@ async def test_snapshot_lifecycle_create_update_wait_clone_delete(api):
     renamed = await api(api.client.snapshots.update(snap.uuid, name="renamed", meta={"k": "v"}))
     assert (renamed.name, renamed.meta) == ("renamed", {"k": "v"})
     assert (await api(api.client.snapshots.get(snap.uuid))).name == "renamed"
-    clone = await api(api.client.snapshots.clone(snap.uuid, name="restored"))
+    clone = await api(api.client.snapshots.clone(snap.uuid, name="restored", media="disk", avoid=[drive.uuid]))
     assert isinstance(clone, Drive) and clone.name == "restored" and clone.status == "cloning_dst"
     assert clone.jobs, "a clone answer carries its job"
     job = await api(api.client.jobs.wait(clone.jobs[0].uuid, timeout=10, poll=0.05))
