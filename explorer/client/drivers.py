@@ -31,9 +31,10 @@ class SyncDriver:
 
     def call(self, call: wire.Call) -> Any:
         state = RetryState(self.policy, call)
-        request = build_request(self.http, call)
         while True:
             state.begin()
+            # A fresh request per attempt: auth flows (Digest) write headers into the one they send.
+            request = build_request(self.http, call)
             try:
                 response = self.http.send(request)
             except httpx.RequestError as exc:
@@ -112,9 +113,9 @@ class AsyncDriver:
 
     async def call(self, call: wire.Call) -> Any:
         state = RetryState(self.policy, call)
-        request = build_request(self.http, call)
         while True:
             state.begin()
+            request = build_request(self.http, call)
             try:
                 response = await self.http.send(request)
             except httpx.RequestError as exc:
