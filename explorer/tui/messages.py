@@ -23,11 +23,13 @@ class LoadProgress(Message, bubble=False):
 class InventoryLoaded(Message, bubble=False):
     """A (possibly partial, while the rest of the pages arrive) inventory is ready to show."""
 
-    def __init__(self, generation: int, inventory: Inventory, *, partial: bool = False) -> None:
+    def __init__(self, generation: int, inventory: Inventory, *, partial: bool = False, prepared=None) -> None:
         super().__init__()
         self.generation = generation
         self.inventory = inventory
         self.partial = partial
+        #: the view model built off the event loop (explorer.tui.view.Prepared); None: the screen builds it
+        self.prepared = prepared
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from explorer.data import actions
 from explorer.data.load import load_inventory_async
 from explorer.errors import ExplorerError, NotFoundError
 from explorer.tui.messages import ActionFinished, InventoryLoaded, JobProgress, LoadProgress, Outcome
-from explorer.tui.view import SORTABLE, SnapshotView
+from explorer.tui.view import SORTABLE, SnapshotView, prepare
 
 
 class WorkersMixin:
@@ -38,12 +38,14 @@ class WorkersMixin:
             except ExplorerError:
                 partial = None  # the full load reports the same failure, once
             if partial is not None and not full.done():
-                self.post_message(InventoryLoaded(generation, partial, partial=True))
+                self.post_message(InventoryLoaded(generation, partial, partial=True, prepared=prepare(partial)))
         try:
             inventory = await full
         finally:
             full.cancel()
-        self.post_message(InventoryLoaded(generation, inventory))
+        # Formatting 100k rows takes most of a second: never on the event loop.
+        prepared = await asyncio.to_thread(prepare, inventory)
+        self.post_message(InventoryLoaded(generation, inventory, prepared=prepared))
 
     @work(thread=True, exclusive=True, group="warm", exit_on_error=False, description="preparing sort orders")
     def warm_sort_orders(self, view: SnapshotView) -> None:

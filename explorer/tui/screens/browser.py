@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input
 from textual.worker import Worker, WorkerState
 
-from explorer.data.cost import account_cost_summary, deletion_savings, drive_costs, snapshot_costs
+from explorer.data.cost import deletion_savings
 from explorer.data.growth import drive_growth
 from explorer.data.inventory import Inventory, Source
 from explorer.errors import ApiError, AuthenticationError, ExplorerError, TransportError
@@ -26,13 +26,13 @@ from explorer.tui.screens.confirm_delete import ConfirmDeleteScreen, DeletePlan
 from explorer.tui.screens.growth import GrowthScreen
 from explorer.tui.screens.help import HelpScreen
 from explorer.tui.screens.snapshot_form import SnapshotFormScreen
-from explorer.tui.view import COLUMNS, SORTABLE, SnapshotView
+from explorer.tui.view import COLUMNS, SORTABLE, Prepared, SnapshotView, prepare
 from explorer.tui.widgets.detail_pane import DetailPane
 from explorer.tui.widgets.drives_pane import DrivesPane
 from explorer.tui.widgets.filter_bar import FilterBar
 from explorer.tui.widgets.snapshot_table import SnapshotTable
 from explorer.tui.widgets.status_line import StatusLine
-from explorer.tui.widgets.summary import Summary, SummaryBar
+from explorer.tui.widgets.summary import SummaryBar
 from explorer.tui.widgets.title_bar import TitleBar
 from explorer.tui.workers import WorkersMixin
 
@@ -114,31 +114,17 @@ class BrowserScreen(WorkersMixin, Screen):
             return None
         return self.view.row(int(self.positions[row]))
 
-    def _show_inventory(self, inventory: Inventory) -> None:
+    def _show_inventory(self, inventory: Inventory, prepared: Prepared | None = None) -> None:
         keep = self.current_row()
+        prepared = prepared or prepare(inventory)
         self.inventory = inventory
-        costs = snapshot_costs(inventory)
-        self.view = SnapshotView(inventory.snapshots, costs)
+        self.view = prepared.view
         self.table.currency = inventory.currency
         self.marks &= set(self.view.position)  # marks of snapshots that are gone are dropped
         self._refresh_view(keep_uuid=None if keep is None else keep["uuid"])
         self.warm_sort_orders(self.view)
-        self.query_one(SummaryBar).show(self._summary(inventory, costs))
-        per_drive = drive_costs(inventory).set_index("drive_uuid")["monthly_cost_subscription"]
-        self.query_one(DrivesPane).show(inventory.drives, per_drive, inventory.currency)
-
-    @staticmethod
-    def _summary(inv: Inventory, costs: pd.DataFrame) -> Summary:
-        account = account_cost_summary(inv)
-        return Summary(
-            count=len(inv.snapshots),
-            allocated=int(inv.snapshots["allocated_size"].fillna(0).sum()),
-            currency=inv.currency,
-            # min_count: with no price list the cost is unknown, not zero
-            cost_subscription=_sum(costs["monthly_cost_subscription"]),
-            cost_burst=_sum(costs["monthly_cost_burst"]),
-            bursting=bool(account["bursting"].any()) if len(account) else None,
-        )
+        self.query_one(SummaryBar).show(prepared.summary)
+        self.query_one(DrivesPane).show(inventory.drives, prepared.drive_costs, inventory.currency)
 
     def _refresh_view(self, *, keep_uuid: str | None = None, cursor_row: int | None = None) -> None:
         if self.view is None:
@@ -249,7 +235,7 @@ class BrowserScreen(WorkersMixin, Screen):
         if not message.partial:
             self.full_generation = message.generation
             self.query_one(StatusLine).activity = ""
-        self._show_inventory(message.inventory)
+        self._show_inventory(message.inventory, message.prepared)
         if not message.partial and self.client is not None:
             creating = message.inventory.snapshots.loc[message.inventory.snapshots["status"] == "creating", "uuid"]
             if len(creating):
@@ -406,11 +392,6 @@ class BrowserScreen(WorkersMixin, Screen):
                 self.clone_snapshot(row["uuid"], result.name, result.media, result.avoid)
 
         self.app.push_screen(CloneFormScreen(str(row["name"]), by_name), submitted)
-
-
-def _sum(values: pd.Series) -> float | None:
-    total = values.sum(min_count=1)
-    return None if pd.isna(total) else float(total)
 
 
 def _api_message(error: ApiError) -> str:
