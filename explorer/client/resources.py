@@ -119,8 +119,8 @@ class Jobs(_Resource):
 class Tags(_Resource):
     """``/tags/``."""
 
-    def list(self) -> list[Tag]:
-        return self._load("tags/detail/", Tag, {}, None)
+    def list(self, *, fields: Iterable[str] | None = None) -> list[Tag]:
+        return self._load("tags/detail/", Tag, _list_params(fields, {}), None)
 
     def get(self, uuid: str) -> Tag:
         return self._run(plans.get(plans.uuid_path("tags", uuid), Tag))

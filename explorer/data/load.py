@@ -153,7 +153,8 @@ def _billing_calls(client: Any) -> list[tuple[str, Callable[[], Any]]]:
         ("usage", client.current_usage),
         ("capabilities", client.capabilities),
         ("balance", client.balance),
-        ("tags", client.tags.list),
+        # Only names are needed; a tag's `resources` list can be as long as the whole inventory.
+        ("tags", lambda: client.tags.list(fields=("uuid", "name"))),
     ]
 
 
