@@ -8,6 +8,7 @@ the root; anything else is a bug and is allowed to surface.
     ├── ConfigError                 bad flags, unreadable or unsafe config file
     ├── TransportError              could not reach the API (DNS, refused, TLS, timeout)
     │   └── OutcomeUnknownError     a non-idempotent request may or may not have happened
+    ├── WaitTimeoutError            a snapshot status or a job did not arrive in time
     ├── ApiError                    the API answered with an error status
     │   ├── AuthenticationError     401
     │   ├── PaymentRequiredError    402
@@ -18,6 +19,7 @@ the root; anything else is a bug and is allowed to surface.
     ├── DecodeError                 the body was not what the API sends (HTML, truncated, bad JSON)
     ├── ValidationError             a value typed by the user was refused before sending
     ├── HistoryError                the history store is locked, corrupt or of a newer version
+    ├── CacheError                  no usable offline inventory cache
     └── EmulatorError               the embedded emulator could not start
 """
 
@@ -40,6 +42,14 @@ class ValidationError(ExplorerError):
 
 class HistoryError(ExplorerError):
     """The history store could not be opened or written."""
+
+
+class CacheError(ExplorerError):
+    """There is no usable offline cache (never loaded online yet, or written by another version)."""
+
+
+class WaitTimeoutError(ExplorerError):
+    """Waiting for a snapshot status or a job ran past its deadline."""
 
 
 class EmulatorError(ExplorerError):

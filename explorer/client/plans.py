@@ -29,8 +29,7 @@ from explorer.client.models import (
 JOB_DONE_STATES = ("success", "failed", "failure", "error", "cancelled")
 
 
-class WaitTimeoutError(errors.ExplorerError):
-    """Waiting for a snapshot status or a job ran past its deadline."""
+WaitTimeoutError = errors.WaitTimeoutError
 
 
 def get(path: str, tp: Any, params: dict[str, str] | None = None) -> wire.Plan:

@@ -11,15 +11,11 @@ import pandas as pd
 
 from explorer.data import paths, schema
 from explorer.data.inventory import Inventory, Source
-from explorer.errors import ExplorerError
+from explorer.errors import CacheError
 
 CACHE_VERSION = 1
 FRAMES = ("snapshots", "drives", "prices", "subscriptions", "usage")
 MANIFEST = "inventory.json"
-
-
-class CacheError(ExplorerError):
-    """There is no usable offline cache (never loaded online yet, or written by another version)."""
 
 
 def _replace(tmp: Path, final: Path) -> None:
