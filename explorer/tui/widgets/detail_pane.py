@@ -53,8 +53,14 @@ class DetailPane(Static):
     def __init__(self, **kwargs) -> None:
         super().__init__("No snapshot selected.", **kwargs)
         self.border_title = "Snapshot"
+        self._shown: tuple | None = None
 
     def show(self, row: pd.Series | None, currency: str = "") -> None:
+        # Typing in the filter re-selects the same row on every key: skip the relayout then.
+        key = None if row is None else tuple(str(v) for v in row.to_numpy())
+        if key == self._shown and key is not None:
+            return
+        self._shown = key
         if row is None:
             self.update("No snapshot selected.")
             return
