@@ -2,30 +2,25 @@
 
 from __future__ import annotations
 
-import json
 from typing import ClassVar
 
 import numpy as np
 import pandas as pd
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input
-from textual.worker import Worker, WorkerState
 
-from explorer.data.cost import deletion_savings
 from explorer.data.growth import drive_growth
 from explorer.data.inventory import Inventory, Source
-from explorer.errors import ApiError, AuthenticationError, ExplorerError, TransportError
-from explorer.tui.messages import ActionFinished, FormResult, InventoryLoaded, JobProgress, LoadProgress
+from explorer.tui.messages import ActionFinished, InventoryLoaded, LoadProgress
 from explorer.tui.query import Query, QueryError, parse_query
-from explorer.tui.screens.clone_form import CloneFormScreen
-from explorer.tui.screens.confirm_delete import ConfirmDeleteScreen, DeletePlan
 from explorer.tui.screens.growth import GrowthScreen
 from explorer.tui.screens.help import HelpScreen
-from explorer.tui.screens.snapshot_form import SnapshotFormScreen
+from explorer.tui.screens.reports import ReportsMixin
+from explorer.tui.screens.write_actions import WriteActionsMixin
 from explorer.tui.view import COLUMNS, SORTABLE, Prepared, SnapshotView, prepare
 from explorer.tui.widgets.detail_pane import DetailPane
 from explorer.tui.widgets.drives_pane import DrivesPane
@@ -36,14 +31,8 @@ from explorer.tui.widgets.summary import SummaryBar
 from explorer.tui.widgets.title_bar import TitleBar
 from explorer.tui.workers import WorkersMixin
 
-WRITE_ACTIONS = {"delete": "delete", "new": "create", "edit": "edit", "clone": "clone"}
-AUTH_HELP = (
-    "Set CLOUDSIGMA_USERNAME and CLOUDSIGMA_PASSWORD (or CLOUDSIGMA_TOKEN) and CLOUDSIGMA_REGION, "
-    "or write ~/.cloudsigma.conf; run with --demo to try the embedded emulator."
-)
 
-
-class BrowserScreen(WorkersMixin, Screen):
+class BrowserScreen(WriteActionsMixin, ReportsMixin, WorkersMixin, Screen):
     """Holds the UI state (inventory, view, filter, drive, marks); widgets only display it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -196,31 +185,6 @@ class BrowserScreen(WorkersMixin, Screen):
         if len(self.positions):
             self.table.move_cursor(row=0)
 
-    def on_key(self, event: events.Key) -> None:
-        # A disabled binding lets its key fall through to here: say why nothing happened.
-        if not self.read_only:
-            return
-        for binding in self.BINDINGS:
-            if binding.key == event.key and binding.action in WRITE_ACTIONS:
-                event.stop()
-                self._explain_read_only(binding.action)
-
-    def _explain_read_only(self, action: str) -> None:
-        why = "the inventory is the offline cache" if self.client is None else "started with --read-only"
-        self.notify(f"Read-only mode ({why}): {WRITE_ACTIONS[action]} is disabled.", severity="warning")
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in WRITE_ACTIONS and self.read_only:
-            return None  # shown greyed out in the footer
-        return True
-
-    def run_command(self, action: str) -> None:
-        """Palette entry point: the same action as the key, with the same read-only rule."""
-        if action in WRITE_ACTIONS and self.read_only:
-            self._explain_read_only(action)
-        else:
-            self.run_action(action)
-
     # ----- worker messages ----------------------------------------------------------------------------
 
     def on_load_progress(self, message: LoadProgress) -> None:
@@ -240,42 +204,6 @@ class BrowserScreen(WorkersMixin, Screen):
             creating = message.inventory.snapshots.loc[message.inventory.snapshots["status"] == "creating", "uuid"]
             if len(creating):
                 self.watch_creating(list(creating))
-
-    def on_action_finished(self, message: ActionFinished) -> None:
-        self.last_report = message
-        failed = [o for o in message.outcomes if not o.ok]
-        lines = [f"{'✓' if o.ok else '✗'} {o.label}: {o.detail}" for o in message.outcomes[:12]]
-        if len(message.outcomes) > 12:
-            lines.append(f"… and {len(message.outcomes) - 12} more")
-        self.notify("\n".join(lines) or message.title, title=message.title,
-                    severity="error" if failed else "information", timeout=10 if failed else 5)
-        if message.refresh and self.client is not None:
-            self.action_refresh()
-
-    def on_job_progress(self, message: JobProgress) -> None:
-        pct = f" {message.progress}%" if message.progress is not None else ""
-        state = "done" if message.done else "cloning"
-        self.query_one(StatusLine).activity = f"{state} {message.drive_name}: {message.status}{pct}"
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """The one place a failed worker is handled: our errors become notifications, bugs surface."""
-        if event.state != WorkerState.ERROR:
-            return
-        error = event.worker.error
-        if not isinstance(error, ExplorerError):
-            raise error
-        self.query_one(StatusLine).activity = f"{event.worker.description} failed"
-        if isinstance(error, AuthenticationError):
-            self.notify(f"CloudSigma refused the credentials: {_api_message(error)}\n{AUTH_HELP}",
-                        title="Authentication failed", severity="error", timeout=20)
-        elif isinstance(error, ApiError):
-            self.notify(f"CloudSigma said: {_api_message(error)}", title=f"{event.worker.description} failed "
-                        f"(HTTP {error.status_code})", severity="error", timeout=10)
-        elif isinstance(error, TransportError):
-            self.notify(f"{error}\nPress r to retry.", title=f"Could not reach {self.source.endpoint}",
-                        severity="error", timeout=10)
-        else:
-            self.notify(str(error), title=f"{event.worker.description} failed", severity="error", timeout=10)
 
     # ----- key actions --------------------------------------------------------------------------------
 
@@ -322,77 +250,3 @@ class BrowserScreen(WorkersMixin, Screen):
             return
         growth = drive_growth(self.inventory)
         self.app.push_screen(GrowthScreen(self._drive_name(drive), growth[growth["drive_uuid"] == drive]))
-
-    def action_delete(self) -> None:
-        if self.view is None or self.inventory is None:
-            return
-        targets = set(self.marks)
-        if not targets:
-            row = self.current_row()
-            if row is None:
-                return
-            targets = {row["uuid"]}
-        frame = self.view.frame.set_index("uuid")
-        names = {u: str(frame.at[u, "name"]) for u in sorted(targets, key=lambda u: self.view.position[u])}
-        savings = deletion_savings(self.inventory, names)
-        shown = set(self.view.uuids[self.positions])
-        plan = DeletePlan(
-            names=tuple(names.values()),
-            bytes_freed=savings.bytes_freed,
-            currency=savings.currency,
-            monthly_cost_subscription=savings.monthly_cost_subscription,
-            monthly_cost_burst=savings.monthly_cost_burst,
-            saves_now_monthly=savings.saves_now_monthly,
-            bursting=savings.bursting,
-            hidden_by_filter=len(targets - shown),
-        )
-
-        def decided(yes: bool | None) -> None:
-            if yes:
-                # Marks stay until the refresh: deleted rows vanish with them, failed ones stay marked to retry.
-                self.delete_snapshots(names)
-
-        self.app.push_screen(ConfirmDeleteScreen(plan), decided)
-
-    def action_new(self) -> None:
-        row = self.current_row()
-        drive = self.drive_uuid or (None if row is None else row["drive_uuid"])
-        if drive is None:
-            self.notify("Choose a drive (or a snapshot of it) first.", severity="warning")
-            return
-
-        def submitted(result: FormResult | None) -> None:
-            if result is not None:
-                self.create_snapshot(drive, result.name, result.meta or {})
-
-        self.app.push_screen(SnapshotFormScreen(f"New snapshot of {self._drive_name(drive)}"), submitted)
-
-    def action_edit(self) -> None:
-        row = self.current_row()
-        if row is None:
-            return
-
-        def submitted(result: FormResult | None) -> None:
-            if result is not None:
-                self.update_snapshot(row["uuid"], result.name, result.meta or {})
-
-        meta = json.loads(row["meta"]) if isinstance(row["meta"], str) else {}
-        form = SnapshotFormScreen(f"Edit {row['name']}", name=str(row["name"]), meta=meta, name_hint="name")
-        self.app.push_screen(form, submitted)
-
-    def action_clone(self) -> None:
-        row = self.current_row()
-        if row is None or self.inventory is None:
-            return
-        drives = self.inventory.drives
-        by_name = {n: u for n, u in zip(drives["name"], drives["uuid"], strict=True) if isinstance(n, str)}
-
-        def submitted(result: FormResult | None) -> None:
-            if result is not None:
-                self.clone_snapshot(row["uuid"], result.name, result.media, result.avoid)
-
-        self.app.push_screen(CloneFormScreen(str(row["name"]), by_name), submitted)
-
-
-def _api_message(error: ApiError) -> str:
-    return "; ".join(e.error_message for e in error.errors) if error.errors else str(error)

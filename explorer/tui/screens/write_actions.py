@@ -1,0 +1,116 @@
+"""The browser's writes: delete, new, edit and clone dialogs, and the read-only gate in front of them."""
+
+from __future__ import annotations
+
+import json
+
+from textual import events
+
+from explorer.data.cost import deletion_savings
+from explorer.tui.messages import FormResult
+from explorer.tui.screens.clone_form import CloneFormScreen
+from explorer.tui.screens.confirm_delete import ConfirmDeleteScreen, DeletePlan
+from explorer.tui.screens.snapshot_form import SnapshotFormScreen
+
+#: action name -> the word used when explaining that read-only mode disables it
+WRITE_ACTIONS = {"delete": "delete", "new": "create", "edit": "edit", "clone": "clone"}
+
+
+class WriteActionsMixin:
+    """Mixed into the browser screen: uses its state (view, marks, inventory) and its write workers."""
+
+    def on_key(self, event: events.Key) -> None:
+        # A disabled binding lets its key fall through to here: say why nothing happened.
+        if not self.read_only:
+            return
+        for binding in self.BINDINGS:
+            if binding.key == event.key and binding.action in WRITE_ACTIONS:
+                event.stop()
+                self._explain_read_only(binding.action)
+
+    def _explain_read_only(self, action: str) -> None:
+        why = "the inventory is the offline cache" if self.client is None else "started with --read-only"
+        self.notify(f"Read-only mode ({why}): {WRITE_ACTIONS[action]} is disabled.", severity="warning")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in WRITE_ACTIONS and self.read_only:
+            return None  # shown greyed out in the footer
+        return True
+
+    def run_command(self, action: str) -> None:
+        """Palette entry point: the same action as the key, with the same read-only rule."""
+        if action in WRITE_ACTIONS and self.read_only:
+            self._explain_read_only(action)
+        else:
+            self.run_action(action)
+
+
+    def action_delete(self) -> None:
+        if self.view is None or self.inventory is None:
+            return
+        targets = set(self.marks)
+        if not targets:
+            row = self.current_row()
+            if row is None:
+                return
+            targets = {row["uuid"]}
+        frame = self.view.frame.set_index("uuid")
+        names = {u: str(frame.at[u, "name"]) for u in sorted(targets, key=lambda u: self.view.position[u])}
+        savings = deletion_savings(self.inventory, names)
+        shown = set(self.view.uuids[self.positions])
+        plan = DeletePlan(
+            names=tuple(names.values()),
+            bytes_freed=savings.bytes_freed,
+            currency=savings.currency,
+            monthly_cost_subscription=savings.monthly_cost_subscription,
+            monthly_cost_burst=savings.monthly_cost_burst,
+            saves_now_monthly=savings.saves_now_monthly,
+            bursting=savings.bursting,
+            hidden_by_filter=len(targets - shown),
+        )
+
+        def decided(yes: bool | None) -> None:
+            if yes:
+                # Marks stay until the refresh: deleted rows vanish with them, failed ones stay marked to retry.
+                self.delete_snapshots(names)
+
+        self.app.push_screen(ConfirmDeleteScreen(plan), decided)
+
+    def action_new(self) -> None:
+        row = self.current_row()
+        drive = self.drive_uuid or (None if row is None else row["drive_uuid"])
+        if drive is None:
+            self.notify("Choose a drive (or a snapshot of it) first.", severity="warning")
+            return
+
+        def submitted(result: FormResult | None) -> None:
+            if result is not None:
+                self.create_snapshot(drive, result.name, result.meta or {})
+
+        self.app.push_screen(SnapshotFormScreen(f"New snapshot of {self._drive_name(drive)}"), submitted)
+
+    def action_edit(self) -> None:
+        row = self.current_row()
+        if row is None:
+            return
+
+        def submitted(result: FormResult | None) -> None:
+            if result is not None:
+                self.update_snapshot(row["uuid"], result.name, result.meta or {})
+
+        meta = json.loads(row["meta"]) if isinstance(row["meta"], str) else {}
+        form = SnapshotFormScreen(f"Edit {row['name']}", name=str(row["name"]), meta=meta, name_hint="name")
+        self.app.push_screen(form, submitted)
+
+    def action_clone(self) -> None:
+        row = self.current_row()
+        if row is None or self.inventory is None:
+            return
+        drives = self.inventory.drives
+        by_name = {n: u for n, u in zip(drives["name"], drives["uuid"], strict=True) if isinstance(n, str)}
+
+        def submitted(result: FormResult | None) -> None:
+            if result is not None:
+                self.clone_snapshot(row["uuid"], result.name, result.media, result.avoid)
+
+        self.app.push_screen(CloneFormScreen(str(row["name"]), by_name), submitted)
