@@ -158,3 +158,20 @@ async def test_clone_is_followed_until_the_drive_is_unmounted(client):
         assert report.outcomes[0].detail == "new drive is unmounted"
     new = [d for d in await client.drives.list() if d.uuid not in drives_before]
     assert [(d.name, d.status) for d in new] == [("restored-by-tui", "unmounted")]
+
+
+async def test_a_refused_write_shows_cloudsigmas_message(client):
+    app = new_app(client)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot, app)
+        drives = app.browser.inventory.drives
+        nvme = drives.loc[drives["storage_type"] == "local_nvme", "uuid"].iloc[0]
+        app.browser.post_message(app.browser.query_one("#drives").DriveChosen(nvme))
+        await pilot.pause()
+        assert app.browser.drive_uuid == nvme
+        await pilot.press("n", "ctrl+s")
+        note = await wait_until(pilot, lambda: next(
+            (n for n in app._notifications if "failed" in (n.title or "")), None), what="the refusal")
+        assert note.title == "creating a snapshot failed (HTTP 403)"
+        assert "of storage type local_nvme does not support snapshots" in note.message
+        assert app.is_running and app.screen is app.browser
