@@ -44,6 +44,7 @@ class WorkersMixin:
         finally:
             full.cancel()
         # Formatting 100k rows takes most of a second: never on the event loop.
+        progress("table", 0, len(inventory.snapshots))
         prepared = await asyncio.to_thread(prepare, inventory)
         self.post_message(InventoryLoaded(generation, inventory, prepared=prepared))
 

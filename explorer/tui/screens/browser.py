@@ -70,6 +70,7 @@ class BrowserScreen(WriteActionsMixin, ReportsMixin, WorkersMixin, Screen):
         self.generation = 0
         self.full_generation = -1  # newest generation whose full (not preview) inventory is shown
         self.last_report: ActionFinished | None = None
+        self.load_stages: dict[str, tuple[int, int | None]] = {}
 
     def compose(self) -> ComposeResult:
         yield TitleBar(self.source, read_only=self.read_only, id="title-bar")
@@ -190,8 +191,13 @@ class BrowserScreen(WriteActionsMixin, ReportsMixin, WorkersMixin, Screen):
     def on_load_progress(self, message: LoadProgress) -> None:
         if message.generation != self.generation:
             return  # a stale load's progress
-        total = f"/{message.total:,}" if message.total else ""
-        self.query_one(StatusLine).activity = f"loading {message.stage} {message.done:,}{total}"
+        # The stages run concurrently: one line shows them all, each replacing its own previous value.
+        self.load_stages[message.stage] = (message.done, message.total)
+        parts = []
+        for stage, (done, total) in self.load_stages.items():
+            parts.append(f"{stage} ✓" if total and done >= total else
+                         f"{stage} {done:,}" + (f"/{total:,}" if total else ""))
+        self.query_one(StatusLine).activity = "loading " + ", ".join(parts)
 
     def on_inventory_loaded(self, message: InventoryLoaded) -> None:
         if message.generation != self.generation or (message.partial and self.full_generation == self.generation):
@@ -212,6 +218,7 @@ class BrowserScreen(WriteActionsMixin, ReportsMixin, WorkersMixin, Screen):
             self.notify("Offline: showing the cached inventory; nothing to reload.", severity="warning")
             return
         self.generation += 1
+        self.load_stages = {}
         self.load_inventory(self.generation, preview=self.inventory is None)
 
     def action_filter(self) -> None:
