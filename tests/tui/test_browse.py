@@ -182,3 +182,20 @@ async def test_an_inventory_without_client_is_read_only():
         await pilot.press("n", "r")
         messages = [n.message for n in app._notifications]
         assert any("offline cache" in m for m in messages) and any("nothing to reload" in m for m in messages)
+
+
+async def test_escape_clears_the_filter_then_the_drive():
+    inv = make_inventory(30)
+    app = make_app(None, inventory=inv)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        drives = app.browser.query_one("#drives")
+        drives.focus()
+        await pilot.press("down", "enter", "slash", *"size>100G", "enter")
+        assert len(app.browser.positions) == 0
+        await pilot.press("escape")
+        drive = app.browser.drive_uuid
+        assert app.browser.query_.text == "" and drive is not None
+        assert len(app.browser.positions) == (inv.snapshots["drive_uuid"] == drive).sum()
+        await pilot.press("escape")
+        assert app.browser.drive_uuid is None and _status(app).startswith("30 of 30")

@@ -49,6 +49,8 @@ class BrowserScreen(WriteActionsMixin, ReportsMixin, WorkersMixin, Screen):
         Binding("S", "sort_reverse", "Reverse", key_display="S", id="sort-reverse", show=False,
                 tooltip="Reverse the sort order"),
         Binding("r", "refresh", "Refresh", id="refresh", tooltip="Reload; keeps cursor, filter and marks"),
+        Binding("escape", "back", "Back", id="back", show=False,
+                tooltip="Clear the filter, then the drive narrowing (like k9s)"),
         Binding("question_mark", "help", "Help", key_display="?", id="help", tooltip="Show every key"),
         Binding("q", "app.quit", "Quit", id="quit", tooltip="Quit"),
     ]
@@ -220,6 +222,15 @@ class BrowserScreen(WriteActionsMixin, ReportsMixin, WorkersMixin, Screen):
         self.generation += 1
         self.load_stages = {}
         self.load_inventory(self.generation, preview=self.inventory is None)
+
+    def action_back(self) -> None:
+        filter_input = self.query_one("#filter-input", Input)
+        if filter_input.value:
+            filter_input.value = ""  # Input.Changed re-filters
+            self.query_one(FilterBar).remove_class("-open")
+        elif self.drive_uuid is not None:
+            self.drive_uuid = None
+            self._refresh_view(cursor_row=0)
 
     def action_filter(self) -> None:
         bar = self.query_one(FilterBar)
