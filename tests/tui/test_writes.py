@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from explorer.errors import NotFoundError
+from explorer.tui.messages import JobProgress
 from explorer.tui.screens.confirm_delete import ConfirmDeleteScreen
 from explorer.tui.screens.snapshot_form import SnapshotFormScreen
 from tests.tui.conftest import SIZE, new_app, shown_names, start, wait_until
@@ -148,7 +149,13 @@ async def test_bulk_delete_reports_the_item_that_failed(client):
 
 async def test_clone_is_followed_until_the_drive_is_unmounted(client):
     app = new_app(client)
-    async with app.run_test(size=SIZE) as pilot:
+    progress = []
+
+    def hook(message):
+        if isinstance(message, JobProgress):
+            progress.append((message.status, message.done))
+
+    async with app.run_test(size=SIZE, message_hook=hook) as pilot:
         await start(pilot, app)
         drives_before = {d.uuid for d in await client.drives.list()}
         await pilot.press("c")
@@ -156,6 +163,9 @@ async def test_clone_is_followed_until_the_drive_is_unmounted(client):
         await pilot.press("ctrl+s")
         report = await _reported(pilot, app, "Clone finished")
         assert report.outcomes[0].detail == "new drive is unmounted"
+    # the job was followed: progress while cloning, then the final status, once
+    assert progress[0] == ("cloning_dst", False) and progress[-1] == ("unmounted", True)
+    assert [done for _, done in progress].count(True) == 1
     new = [d for d in await client.drives.list() if d.uuid not in drives_before]
     assert [(d.name, d.status) for d in new] == [("restored-by-tui", "unmounted")]
 
