@@ -44,7 +44,6 @@ class WriteActionsMixin:
         else:
             self.run_action(action)
 
-
     def action_delete(self) -> None:
         if self.view is None or self.inventory is None:
             return
