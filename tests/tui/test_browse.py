@@ -174,11 +174,16 @@ async def test_help_lists_every_binding_and_growth_draws():
         assert growth["cumulative_bytes"].is_monotonic_increasing
 
 
-async def test_an_inventory_without_client_is_read_only():
+async def test_an_offline_inventory_is_read_only_with_its_badge():
+    from dataclasses import replace
+
     inv = make_inventory(5)
+    inv.source = replace(inv.source, offline=True, demo=False, account="someone@example.com")
     app = make_app(None, inventory=inv)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
+        assert app.browser.query("#badge-offline") and not app.browser.query("#badge-demo")
+        assert "someone@example.com @ http://127.0.0.1:8642/api/2.0/" in str(app.browser.query_one("#where").render())
         await pilot.press("n", "r")
         messages = [n.message for n in app._notifications]
         assert any("offline cache" in m for m in messages) and any("nothing to reload" in m for m in messages)
