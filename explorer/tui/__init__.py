@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from explorer.data.inventory import Inventory, Source
+    from explorer.data import Inventory, Source
     from explorer.tui.app import SnapshotExplorerApp
 
 
@@ -25,7 +25,7 @@ def make_app(
     jobs are polled. `load_on_start=False` shows the given inventory without fetching
     (screenshots; a reload still happens on `r`).
     """
-    from explorer.data.load import inventory_source
+    from explorer.data import inventory_source
     from explorer.tui.app import SnapshotExplorerApp
 
     if source is None:

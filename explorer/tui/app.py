@@ -8,7 +8,7 @@ from pathlib import Path
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
-from explorer.data.inventory import Inventory, Source
+from explorer.data import Inventory, Source
 from explorer.tui.screens.browser import BrowserScreen
 
 

@@ -17,13 +17,13 @@ def run(args: Any) -> int:
     settings = load_settings(args)
     read_only = bool(getattr(args, "read_only", False))
     if settings.offline:
-        from explorer.data.cache import load_cached_inventory
+        from explorer.data import load_cached_inventory
 
         app = make_app(None, read_only=True, inventory=load_cached_inventory())
         app.run()
         return app.return_code or 0
 
-    from explorer.data.load import inventory_source
+    from explorer.data import inventory_source
     from explorer.session import open_session
 
     with open_session(settings, asynchronous=True) as session:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from textual.message import Message
 
-from explorer.data.inventory import Inventory
+from explorer.data import Inventory
 
 
 class LoadProgress(Message, bubble=False):

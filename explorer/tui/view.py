@@ -128,7 +128,7 @@ class Prepared:
 
 def prepare(inventory) -> Prepared:
     """Build the view model, costs and summary of an inventory (0.1-1 s at 100k rows: run it in a thread)."""
-    from explorer.data.cost import account_cost_summary, drive_costs, snapshot_costs
+    from explorer.data import account_cost_summary, drive_costs, snapshot_costs
 
     costs = snapshot_costs(inventory)
     account = account_cost_summary(inventory)

@@ -12,8 +12,7 @@ from typing import Any
 from textual import work
 from textual.worker import get_current_worker
 
-from explorer.data import actions
-from explorer.data.load import load_inventory_async
+from explorer.data import actions, load_inventory_async
 from explorer.errors import ExplorerError, NotFoundError
 from explorer.tui.messages import ActionFinished, InventoryLoaded, JobProgress, LoadProgress, Outcome
 from explorer.tui.view import SORTABLE, SnapshotView, prepare

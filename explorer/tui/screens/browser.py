@@ -13,8 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input
 
-from explorer.data.growth import drive_growth
-from explorer.data.inventory import Inventory, Source
+from explorer.data import Inventory, Source, drive_growth
 from explorer.tui.messages import ActionFinished, InventoryLoaded, LoadProgress
 from explorer.tui.query import Query, QueryError, parse_query
 from explorer.tui.screens.growth import GrowthScreen

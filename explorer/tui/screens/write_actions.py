@@ -6,7 +6,7 @@ import json
 
 from textual import events
 
-from explorer.data.cost import deletion_savings
+from explorer.data import deletion_savings
 from explorer.tui.messages import FormResult
 from explorer.tui.screens.clone_form import CloneFormScreen
 from explorer.tui.screens.confirm_delete import ConfirmDeleteScreen, DeletePlan

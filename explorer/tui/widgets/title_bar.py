@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Label
 
-from explorer.data.inventory import Source
+from explorer.data import Source
 
 
 class TitleBar(Horizontal):
