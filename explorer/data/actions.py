@@ -112,6 +112,18 @@ async def _still_present(client: Any, uuids: Sequence[str]) -> set[str]:
     return present
 
 
+async def _wait_gone(client: Any, uuids: Sequence[str], timeout: float, poll: float) -> set[str]:
+    """Poll the list until these snapshots are gone (deletion is asynchronous); return those still listed."""
+    deadline = time.monotonic() + timeout
+    remaining = set(uuids)
+    while remaining:
+        remaining &= await _still_present(client, sorted(remaining))
+        if not remaining or time.monotonic() >= deadline:
+            break
+        await asyncio.sleep(poll)
+    return remaining
+
+
 async def delete_snapshots(
     client: Any,
     items: Mapping[str, str],
@@ -122,38 +134,33 @@ async def delete_snapshots(
 ) -> list[ItemResult]:
     """Delete snapshots (`{uuid: name}`) and report each one.
 
-    Many go through the bulk endpoint; deletion is asynchronous, so the list is then
-    polled until they are gone. If the bulk call is refused, each is deleted on its
-    own so one bad item does not block the rest, and each gets its own message.
+    Many go through the bulk endpoint. If the bulk call is refused, each is deleted on
+    its own so one bad item does not block the rest, and each gets its own message.
+    Either way deletion is asynchronous ("deletion started"), so the list is then polled
+    until the deleted ones are gone; one still listed after `verify_timeout` is reported.
     """
-    uuids = list(items)
     results: dict[str, ItemResult] = {}
-    if len(uuids) > 1:
+    accepted: list[str] = []
+    bulk_ok = False
+    if len(items) > 1:
         try:
-            await client.snapshots.delete_many(uuids)
+            await client.snapshots.delete_many(list(items))
+            accepted, bulk_ok = list(items), True
         except ApiError:
             pass  # fall back to one by one below, which says which item was refused
-        else:
-            deadline = time.monotonic() + verify_timeout
-            remaining = set(uuids)
-            while remaining and time.monotonic() < deadline:
-                remaining &= await _still_present(client, sorted(remaining))
-                if remaining:
-                    await asyncio.sleep(poll)
-            for u in uuids:
-                ok = u not in remaining
-                results[u] = ItemResult(u, items[u], ok, "deleted" if ok else "still listed after the bulk delete")
-            if not remaining:
-                return _emit(results, uuids, on_item)
-            uuids = sorted(remaining)  # retry the stragglers one by one
-    for u in uuids:
-        try:
-            await client.snapshots.delete(u)
-            results[u] = ItemResult(u, items[u], True, "deleted")
-        except NotFoundError as exc:
-            results[u] = ItemResult(u, items[u], False, f"not found: {_message(exc)}")
-        except ExplorerError as exc:
-            results[u] = ItemResult(u, items[u], False, _message(exc))
+    if not bulk_ok:
+        for u in items:
+            try:
+                await client.snapshots.delete(u)
+                accepted.append(u)
+            except NotFoundError as exc:
+                results[u] = ItemResult(u, items[u], False, f"not found: {_message(exc)}")
+            except ExplorerError as exc:
+                results[u] = ItemResult(u, items[u], False, _message(exc))
+    remaining = await _wait_gone(client, accepted, verify_timeout, poll)
+    for u in accepted:
+        ok = u not in remaining
+        results[u] = ItemResult(u, items[u], ok, "deleted" if ok else f"still listed after {verify_timeout:.0f}s")
     return _emit(results, list(items), on_item)
 
 
