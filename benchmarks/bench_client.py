@@ -16,9 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
-import json
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -28,28 +26,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import httpx
 import msgspec
+from emulator_process import emulator_process
 
 from explorer.client import AsyncCloudSigmaClient, CloudSigmaClient
 from explorer.client.models import Drive, Page, Snapshot
-
-CHILD = """
-import json, sys
-from explorer.emulator import running_emulator
-with running_emulator(seed=1, drives=int(sys.argv[1]), snapshots=int(sys.argv[2]),
-                     latency_ms=int(sys.argv[3])) as emu:
-    print(json.dumps({"url": emu.url, "username": emu.username, "password": emu.password}), flush=True)
-    sys.stdin.read()  # serve until the parent closes our stdin
-"""
-
-
-def start_emulator(drives: int, snapshots: int, latency_ms: int = 0) -> tuple[subprocess.Popen, dict]:
-    root = Path(__file__).resolve().parent.parent
-    proc = subprocess.Popen([sys.executable, "-c", CHILD, str(drives), str(snapshots), str(latency_ms)], cwd=root,
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    line = proc.stdout.readline()
-    if not line:
-        raise SystemExit("the emulator did not start")
-    return proc, json.loads(line)
 
 
 def pycloudsigma_way(emu: dict) -> tuple[int, int]:
@@ -120,8 +100,8 @@ def main() -> None:
     if args.quick:
         args.snapshots, args.drives, args.repeat = 10_000, 500, 1
     print(f"starting an emulator process with {args.snapshots} snapshots and {args.drives} drives...", flush=True)
-    proc, emu = start_emulator(args.drives, args.snapshots, args.latency_ms)
-    try:
+    with emulator_process(args.drives, args.snapshots, args.latency_ms) as remote:
+        emu = {"url": remote.url, "username": remote.username, "password": remote.password}
         rows = [
             ("(a) pycloudsigma way: requests + json + json_normalize", lambda: pycloudsigma_way(emu)),
             ("(b) floor: raw GET limit=0 + msgspec decode", lambda: floor(emu)),
@@ -139,9 +119,6 @@ def main() -> None:
             seconds, counts = measure(fn, args.repeat)
             results.append((label, seconds, counts))
             print(f"  measured {label.strip()}: {seconds:.3f} s", file=sys.stderr, flush=True)
-    finally:
-        proc.stdin.close()
-        proc.wait(timeout=60)
     base_a, base_b = results[0][1], results[1][1]
     print(f"\nLoad {args.snapshots} snapshots + {args.drives} drives (median of {args.repeat}, "
           f"{args.latency_ms} ms added latency per request):\n")

@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -30,6 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from emulator_process import emulator_process  # noqa: E402
 from textual.app import App  # noqa: E402
 from textual.geometry import Region  # noqa: E402
 from textual.widgets import DataTable  # noqa: E402
@@ -40,25 +40,6 @@ from explorer.tui import make_app  # noqa: E402
 from explorer.tui.query import parse_query  # noqa: E402
 
 SIZE = (180, 44)
-
-
-def start_emulator(drives: int, snapshots: int) -> tuple[subprocess.Popen, str, str, str]:
-    cmd = [sys.executable, "-m", "explorer", "emulator", "--drives", str(drives), "--snapshots", str(snapshots)]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    url = user = password = None
-    for line in proc.stdout:  # the emulator prints its URL and credentials, then serves
-        line = line.strip()
-        if "listening on" in line:
-            url = line.split("listening on", 1)[1].strip()
-        elif line.startswith("username:"):
-            user = line.split(":", 1)[1].strip()
-        elif line.startswith("password:"):
-            password = line.split(":", 1)[1].strip()
-            break
-    if not (url and user and password):
-        proc.kill()
-        raise SystemExit("the emulator did not start")
-    return proc, url, user, password
 
 
 async def wait_for(pilot, predicate, timeout=300.0) -> float:
@@ -210,12 +191,8 @@ def main() -> int:
     sizes = [100, 10_000] if args.quick else args.sizes
     results = []
     for n in sizes:
-        proc, url, user, password = start_emulator(min(args.drives, max(1, n // 5)), n)
-        try:
-            results.append((n, asyncio.run(measure(url, user, password, args.keys, args.repeat))))
-        finally:
-            proc.terminate()
-            proc.wait(timeout=30)
+        with emulator_process(min(args.drives, max(1, n // 5)), n) as emu:
+            results.append((n, asyncio.run(measure(emu.url, emu.username, emu.password, args.keys, args.repeat))))
 
     ms = lambda s: f"{s * 1000:,.0f} ms"  # noqa: E731
     print("| snapshots | first rows on screen (rows) | full load in TUI | load alone | TUI/load |")
