@@ -82,9 +82,7 @@ def _capabilities(ctx: Ctx):
 
 
 def _profile_put(ctx: Ctx):
-    data = ctx.json()
-    if not isinstance(data, dict):
-        raise validation(None, "Expected a JSON object")
+    data = ctx.json_object()
     if "clone_naming" in data and data["clone_naming"] not in CLONE_NAMING:
         raise validation("clone_naming", f"clone_naming must be one of: {', '.join(CLONE_NAMING)}")
     for key in PROFILE_WRITABLE:

@@ -27,6 +27,7 @@ from explorer.emulator.wire import (
     json_response,
     not_allowed,
     split_or,
+    validation,
 )
 
 CHALLENGE = {"www-authenticate": 'Basic realm="users"'}
@@ -43,6 +44,15 @@ class Ctx:
 
     def json(self, *, required: bool = True) -> Any:
         return decode_json(self.body, required=required)
+
+    def json_object(self, *, required: bool = True) -> dict:
+        """The body as a JSON object (`{}` when optional and absent); anything else is a 400."""
+        data = decode_json(self.body, required=required)
+        if data is None and not required:
+            return {}
+        if not isinstance(data, dict):
+            raise validation(None, "Expected a JSON object")
+        return data
 
     @property
     def params(self):

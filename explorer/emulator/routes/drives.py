@@ -71,9 +71,7 @@ def _create(ctx: Ctx):
 
 def _update(ctx: Ctx):
     drive = _get_drive(ctx)
-    data = ctx.json()
-    if not isinstance(data, dict):
-        raise validation(None, "Expected a JSON object")
+    data = ctx.json_object()
     if "name" in data:
         drive["name"] = name_of(data["name"], required=True)
     if "meta" in data:
@@ -137,9 +135,7 @@ def _bulk_delete(ctx: Ctx):
 def _action(ctx: Ctx):
     drive = _get_drive(ctx)
     action = ctx.params.get("do")
-    data = ctx.json(required=False) or {}
-    if not isinstance(data, dict):
-        raise validation(None, "Expected a JSON object")
+    data = ctx.json_object(required=False)
     if action == "clone":
         return json_response({"objects": [_clone(ctx, drive, data)]}, 202)
     if action == "resize":

@@ -85,9 +85,7 @@ def _create(ctx: Ctx):
 
 def _update(ctx: Ctx):
     snap = _get_snapshot(ctx)
-    data = ctx.json()
-    if not isinstance(data, dict):
-        raise validation(None, "Expected a JSON object")
+    data = ctx.json_object()
     if data.get("drive") is not None and uuid_of(data["drive"], "drive") != snap["drive"]["uuid"]:
         raise validation("drive", "The drive of a snapshot cannot be changed")
     if "name" in data:
@@ -135,9 +133,7 @@ def _action(ctx: Ctx):
     action = ctx.params.get("do")
     if action != "clone":
         raise validation("do", f"Unknown action {action!r}; snapshots support do=clone")
-    data = ctx.json(required=False) or {}
-    if not isinstance(data, dict):
-        raise validation(None, "Expected a JSON object")
+    data = ctx.json_object(required=False)
     for avoid in split_or(ctx.params.get("avoid", "")) if ctx.params.get("avoid") else []:
         uuid_of(avoid, "avoid")  # best effort placement: validated, otherwise nothing to emulate
     if snap["status"] != "available":

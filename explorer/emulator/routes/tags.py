@@ -76,9 +76,7 @@ def _create(ctx: Ctx):
 
 def _update(ctx: Ctx):
     tag = _get_tag(ctx)
-    data = ctx.json()
-    if not isinstance(data, dict):
-        raise validation(None, "Expected a JSON object")
+    data = ctx.json_object()
     if "name" in data:
         tag["name"] = name_of(data["name"], required=True)
     if "meta" in data:
