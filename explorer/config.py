@@ -173,6 +173,8 @@ def load_settings(
             f"credentials found ({user_from or token_from}) but no location: give --region CODE or --endpoint URL, "
             "or set CLOUDSIGMA_REGION / CLOUDSIGMA_API_ENDPOINT (or api_endpoint in the config file)"
         )
+    # A mistyped location is reported before anything asks for a password.
+    api_endpoint = resolve_endpoint(region=None if endpoint else region, endpoint=endpoint)
     if not (username or token):
         raise ConfigError(
             "no credentials: set CLOUDSIGMA_USERNAME and CLOUDSIGMA_PASSWORD (or CLOUDSIGMA_TOKEN), "
@@ -183,7 +185,7 @@ def load_settings(
     if auth_method != "token" and not password:
         password = prompt(username)
     settings = Settings(
-        endpoint=resolve_endpoint(region=None if endpoint else region, endpoint=endpoint),
+        endpoint=api_endpoint,
         region=region.upper() if region and not endpoint else None,
         username=username,
         password=None if auth_method == "token" else as_secret(password),

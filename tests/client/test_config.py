@@ -105,6 +105,11 @@ def test_credentials_without_location_explain_what_to_set():
         load_settings(flags(), environ={"CLOUDSIGMA_USERNAME": "u", "CLOUDSIGMA_PASSWORD": "p"}, prompt=no_prompt)
 
 
+def test_unknown_region_is_reported_before_credentials_are_asked_for():
+    with pytest.raises(ConfigError, match="unknown CloudSigma region 'XXX'"):
+        load_settings(flags("--region", "XXX"), environ={}, prompt=no_prompt)
+
+
 def test_plain_http_endpoint_refused_unless_loopback():
     env = {"CLOUDSIGMA_USERNAME": "u", "CLOUDSIGMA_PASSWORD": "p"}
     with pytest.raises(ConfigError, match="plain http"):
