@@ -38,6 +38,11 @@ COLUMNS: tuple[ViewColumn, ...] = (
 )
 SORTABLE = tuple(c.key for c in COLUMNS if c.sort_by)
 MARK = "●"
+#: widest a name or a drive name is shown in the table (the detail pane shows them whole); with these,
+#: every column fits in 160 terminal columns next to the side pane
+NAME_WIDTH = 28
+DRIVE_WIDTH = 20
+_CAPS = {"name": NAME_WIDTH, "drive": DRIVE_WIDTH}
 
 
 class SnapshotView:
@@ -58,7 +63,9 @@ class SnapshotView:
         self._orders: dict[tuple[str, bool], np.ndarray] = {}
         self.cells = pa.table(
             {
-                "name": pa.array(frame["name"].fillna(frame["uuid"]).to_numpy(dtype=object), pa.string()),
+                "name": formatting.middle_ellipsis_column(
+                    pa.array(frame["name"].fillna(frame["uuid"]).to_numpy(dtype=object), pa.string()), NAME_WIDTH
+                ),
                 "drive": pa.array(frame["drive_name"].fillna("(missing)").to_numpy(dtype=object), pa.string()),
                 "status": pa.array(frame["status"].astype("string").fillna("?").to_numpy(dtype=object), pa.string()),
                 "size": pa.array(formatting.human_bytes_column(frame["allocated_size"]), pa.string()),
@@ -68,9 +75,10 @@ class SnapshotView:
             }
         )
 
-        #: display width of each column over all rows, so the columns do not jump while filtering
-        self.widths = [0] + [
-            int(pc.max(pc.utf8_length(col)).as_py() or 0) if len(col) else 0 for col in self.cells.columns
+        #: display width of each column over all rows (capped), so the columns do not jump while filtering
+        self.widths = [1] + [
+            min(int(pc.max(pc.utf8_length(col)).as_py() or 0) if len(col) else 0, _CAPS.get(name, 1 << 16))
+            for name, col in zip(self.cells.column_names, self.cells.columns, strict=True)
         ]
 
     def __len__(self) -> int:

@@ -15,7 +15,10 @@ DRIVE_NAMES = ("web-01", "web-02", "db-main", "backup", "build")
 
 
 def make_inventory(n_snapshots: int = 12, *, seed: int = 7, now: pd.Timestamp = NOW) -> Inventory:
-    """`n_snapshots` spread over five drives; one `creating` (null size) when n >= 3; deterministic."""
+    """`n_snapshots` spread over five drives; one `creating` (null size) when n >= 3; deterministic.
+
+    Every fifth snapshot has a default (long) name.
+    """
     rng = np.random.default_rng(seed)
     drives = pd.DataFrame(
         {
@@ -39,6 +42,10 @@ def make_inventory(n_snapshots: int = 12, *, seed: int = 7, now: pd.Timestamp = 
         status[2] = "creating"
         sizes[2] = pd.NA
     names = [f"{DRIVE_NAMES[d]}-snap-{i:06d}" for i, d in enumerate(which)]
+    # every fifth one has the API's default name, `{drive_uuid}__{date}__{time}` (58 characters)
+    stamps = (now - ages).strftime("%Y-%m-%d__%H_%M_%S")
+    for i in range(0, n_snapshots, 5):
+        names[i] = f"d{which[i]:07d}-0000-4000-8000-000000000000__{stamps[i]}"
     snaps = pd.DataFrame(
         {
             "uuid": [f"s{i:07d}-1111-4000-8000-{i:012d}" for i in range(n_snapshots)],

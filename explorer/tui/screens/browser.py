@@ -6,7 +6,7 @@ from typing import ClassVar
 
 import numpy as np
 import pandas as pd
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -29,6 +29,15 @@ from explorer.tui.widgets.status_line import StatusLine
 from explorer.tui.widgets.summary import SummaryBar
 from explorer.tui.widgets.title_bar import TitleBar
 from explorer.tui.workers import WorkersMixin
+
+#: the side pane (drives and detail) takes what the snapshots table leaves, within these bounds
+SIDE_MIN, SIDE_MAX = 32, 76
+
+
+def side_width(screen_width: int, table_width: int, drives_width: int = 0) -> int:
+    """Width of the side pane: the snapshots table gets all its columns first (at 160 cells and up),
+    then the side pane up to SIDE_MAX, or as much as the full drives pane needs when that is more."""
+    return max(SIDE_MIN, min(max(SIDE_MAX, drives_width), screen_width - table_width))
 
 
 class BrowserScreen(WriteActionsMixin, ReportsMixin, WorkersMixin, Screen):
@@ -116,6 +125,19 @@ class BrowserScreen(WriteActionsMixin, ReportsMixin, WorkersMixin, Screen):
         self.warm_sort_orders(self.view)
         self.query_one(SummaryBar).show(prepared.summary)
         self.query_one(DrivesPane).show(inventory.drives, prepared.drive_costs, inventory.currency)
+        self._fit_layout()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_layout()
+
+    def _fit_layout(self) -> None:
+        """Size the side pane so the table shows every column it can; a narrow drives pane goes compact."""
+        if not self.size.width or not self.table.natural_width:
+            return
+        drives = self.query_one(DrivesPane)
+        side = side_width(self.size.width, self.table.natural_width, drives.full_width)
+        self.query_one("#side").styles.width = side
+        drives.set_compact(drives.full_width > side)
 
     def _refresh_view(self, *, keep_uuid: str | None = None, cursor_row: int | None = None) -> None:
         if self.view is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pyarrow as pa
 from rich.text import Text
 from textual_fastdatatable import ArrowBackend, DataTable
+from textual_fastdatatable.column import CELL_X_PADDING
 
 
 class ArrowTable(DataTable):
@@ -16,18 +17,23 @@ class ArrowTable(DataTable):
         super().__init__(backend=ArrowBackend(empty), cursor_type="row", show_row_labels=False, zebra_stripes=True,
                          render_markup=False, **kwargs)
 
+    #: cells the border (2) and the vertical scrollbar (2) take besides the columns
+    CHROME = 4
+
     def swap(self, rows: pa.Table, labels: list[str | Text], *, widths: list[int] | None = None,
-             cursor_row: int = 0) -> None:
+             column_widths: list[int] | None = None, cursor_row: int = 0) -> None:
         """Replace every row and the column labels, then put the cursor on `cursor_row`.
 
         `widths`: content widths measured once elsewhere; handing them over skips measuring
         every column of every swap and keeps the columns steady while filtering.
+        `column_widths`: fixed widths (cells, without padding); longer values end in `…`.
         """
         backend = ArrowBackend(rows)
         backend.render_markup = False
         if widths is not None:
             backend._column_content_widths = list(widths)  # the backend's measurement cache
         self.backend = backend
+        self._column_widths = list(column_widths) if column_widths is not None else None
         self._column_labels = list(labels)
         self._ordered_columns = None
         self._update_count += 1
@@ -36,3 +42,8 @@ class ArrowTable(DataTable):
         self.refresh()
         if rows.num_rows:
             self.move_cursor(row=min(max(cursor_row, 0), rows.num_rows - 1), column=0)
+
+
+def width_of(column_widths: list[int]) -> int:
+    """Cells a table with these fixed column widths needs to show every column, border included."""
+    return sum(w + CELL_X_PADDING for w in column_widths) + ArrowTable.CHROME

@@ -5,14 +5,18 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 from textual.message import Message
 from textual_fastdatatable import DataTable
 
 from explorer.tui.formatting import human_bytes_column, money_column
-from explorer.tui.widgets.arrow_table import ArrowTable
+from explorer.tui.widgets.arrow_table import ArrowTable, width_of
 
 ALL_DRIVES = "(all drives)"
 LABELS = ("Drive", "Status", "Type", "Snaps", "Allocated", "Monthly")
+#: what a narrow pane keeps (status and type are in the detail pane of each snapshot)
+COMPACT = ("Drive", "Snaps", "Allocated", "Monthly")
+NAME_WIDTH = 20
 
 
 class DrivesPane(ArrowTable):
@@ -24,9 +28,15 @@ class DrivesPane(ArrowTable):
             self.drive_uuid = drive_uuid
 
     def __init__(self, **kwargs) -> None:
-        super().__init__(list(LABELS), max_column_content_width=20, **kwargs)
+        super().__init__(list(LABELS), max_column_content_width=NAME_WIDTH, **kwargs)
         self.border_title = "Drives (enter narrows)"
         self.uuids: list[str | None] = [None]  # row -> drive uuid; row 0 is "all drives"
+        #: show only the COMPACT columns (set by the screen when the pane is narrow)
+        self.compact = False
+        #: cells the pane needs to show every column (set by `show`)
+        self.full_width = 0
+        self._rows: pa.Table | None = None
+        self._currency = ""
 
     def show(self, drives: pd.DataFrame, costs: pd.Series | None, currency: str) -> None:
         """`costs`: monthly cost at subscription price per drive uuid (may be missing)."""
@@ -44,9 +54,31 @@ class DrivesPane(ArrowTable):
             "Monthly": ["", *money_column(cost)],
         }
         self.uuids = [None, *ordered["uuid"]]
-        rows = pa.table({k: pa.array(list(v), pa.string()) for k, v in columns.items()})
-        row = self.uuids.index(chosen) if chosen in self.uuids else 0
-        self.swap(rows, [*LABELS[:-1], f"Monthly {currency}"], cursor_row=row)
+        self._rows = pa.table({k: pa.array(list(v), pa.string()) for k, v in columns.items()})
+        self._currency = currency
+        self.full_width = width_of(self._widths(LABELS))
+        self._swap_rows(self.uuids.index(chosen) if chosen in self.uuids else 0)
+
+    def set_compact(self, compact: bool) -> None:
+        if compact != self.compact:
+            self.compact = compact
+            if self._rows is not None:
+                self._swap_rows(self.cursor_row)
+
+    def _labels(self, names: tuple[str, ...]) -> list[str]:
+        return [f"Monthly {self._currency}".strip() if n == "Monthly" else n for n in names]
+
+    def _widths(self, names: tuple[str, ...]) -> list[int]:
+        widths = []
+        for name, label in zip(names, self._labels(names), strict=True):
+            content = int(pc.max(pc.utf8_length(self._rows.column(name))).as_py() or 0)
+            widths.append(max(min(content, NAME_WIDTH), len(label)))
+        return widths
+
+    def _swap_rows(self, cursor_row: int) -> None:
+        names = COMPACT if self.compact else LABELS
+        self.swap(self._rows.select(list(names)), self._labels(names), column_widths=self._widths(names),
+                  cursor_row=cursor_row)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
