@@ -24,6 +24,7 @@ _EXPORTS = {
     "drive_growth": "explorer.data.growth",
     "HistoryStore": "explorer.data.history",
     "HistoryDiff": "explorer.data.history",
+    "recorded_growth": "explorer.data.history",
     "save_cached_inventory": "explorer.data.cache",
     "load_cached_inventory": "explorer.data.cache",
     "inventory_age": "explorer.data.cache",
@@ -48,6 +49,7 @@ __all__ = [
     "load_inventory",
     "load_inventory_async",
     "price_per_byte_second",
+    "recorded_growth",
     "save_cached_inventory",
     "snapshot_costs",
 ]
@@ -63,7 +65,7 @@ if TYPE_CHECKING:
         snapshot_costs,
     )
     from explorer.data.growth import drive_growth
-    from explorer.data.history import HistoryDiff, HistoryStore
+    from explorer.data.history import HistoryDiff, HistoryStore, recorded_growth
     from explorer.data.inventory import Inventory, Source
     from explorer.data.load import build_inventory, inventory_source, load_inventory, load_inventory_async
     from explorer.data.paths import data_dir

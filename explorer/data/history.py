@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from explorer.data import paths, schema
 from explorer.data.inventory import Inventory, Source
-from explorer.errors import HistoryError
+from explorer.errors import ExplorerError, HistoryError
 
 SCHEMA_VERSION = 1
 
@@ -220,6 +220,26 @@ class HistoryStore:
             deleted=frame[~in_new].reset_index(drop=True),
             grown=frame[grown].reset_index(drop=True),
         )
+
+
+def recorded_growth(source: Source, drive_uuids: Iterable[str] | None = None, *,
+                    history: HistoryStore | None = None) -> tuple[pd.DataFrame | None, str | None]:
+    """Observed growth of `source`'s account (optionally of some drives) for a chart, read-only.
+
+    `history` defaults to the user's store, and only when its file exists: viewing never
+    creates a store (or the data directory). Returns (the `observed_growth` frame, or None
+    without a store; a note to show when the store could not be read, else None). A locked
+    or newer-version store gives the note instead of an exception, so a chart still draws.
+    Blocking (DuckDB, and waiting for a recorder's lock): call it off an event loop.
+    """
+    try:
+        if history is None:
+            if not paths.history_path(create=False).exists():
+                return None, None
+            history = HistoryStore()
+        return history.observed_growth(drive_uuids, source=source), None
+    except ExplorerError as exc:
+        return None, f"history not shown: {exc}"
 
 
 def _utc(when: pd.Timestamp | datetime | str) -> pd.Timestamp:

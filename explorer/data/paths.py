@@ -20,8 +20,9 @@ def data_dir(create: bool = True) -> Path:
     return path
 
 
-def history_path() -> Path:
-    return data_dir() / "history.duckdb"
+def history_path(create: bool = True) -> Path:
+    """The history store's file; `create=False` only says where it would be (for "is there one?")."""
+    return data_dir(create) / "history.duckdb"
 
 
 def cache_dir() -> Path:

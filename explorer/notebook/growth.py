@@ -9,7 +9,6 @@ import ipywidgets as widgets
 import pandas as pd
 
 from explorer.data.inventory import Inventory
-from explorer.errors import ExplorerError
 from explorer.notebook.figures import growth_figure
 from explorer.notebook.series import MAX_POINTS, drive_labels, top_drives
 from explorer.notebook.widgets import figure_widget, gib, source_banner, sync_figure
@@ -95,19 +94,12 @@ def recorded_growth(inventory: Inventory, history=None) -> tuple[pd.DataFrame | 
     """This account's observed growth from `history` (default: the user's history store, if one exists).
 
     Returns (frame or None, a note to show when the store could not be read). Viewing never
-    creates a store: without one there is simply no observed series.
+    creates a store: without one there is simply no observed series (`explorer.data.recorded_growth`,
+    shared with the TUI's growth view).
     """
-    from explorer.data import HistoryStore
-    from explorer.data.paths import history_path
+    from explorer.data import recorded_growth as read_recorded_growth
 
-    try:
-        if history is None:
-            if not history_path().exists():
-                return None, None
-            history = HistoryStore()
-        return history.observed_growth(source=inventory.source), None
-    except ExplorerError as exc:  # a locked or newer-version store must not stop the chart
-        return None, f"history not shown: {exc}"
+    return read_recorded_growth(inventory.source, history=history)
 
 
 def growth_dashboard(inventory: Inventory, *, observed: pd.DataFrame | None = None, history=None, top: int = 10,

@@ -70,3 +70,12 @@ class FormResult:
     meta: dict[str, str] | None = None
     media: str | None = None
     avoid: list[str] = field(default_factory=list)
+
+
+class ObservedGrowthLoaded(Message, bubble=False):
+    """The growth view's read of the history store finished: the observed series (None: no store) and a note."""
+
+    def __init__(self, observed, note: str | None) -> None:
+        super().__init__()
+        self.observed = observed
+        self.note = note

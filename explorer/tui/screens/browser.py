@@ -81,6 +81,8 @@ class BrowserScreen(WriteActionsMixin, ReportsMixin, WorkersMixin, Screen):
         self.full_generation = -1  # newest generation whose full (not preview) inventory is shown
         self.last_report: ActionFinished | None = None
         self.load_stages: dict[str, tuple[int, int | None]] = {}
+        #: the HistoryStore the growth view reads (None: the user's, only if it exists)
+        self.history = None
 
     def compose(self) -> ComposeResult:
         yield TitleBar(self.source, read_only=self.read_only, id="title-bar")
@@ -288,4 +290,5 @@ class BrowserScreen(WriteActionsMixin, ReportsMixin, WorkersMixin, Screen):
             self.notify("Choose a snapshot or a drive first.", severity="warning")
             return
         growth = drive_growth(self.inventory)
-        self.app.push_screen(GrowthScreen(self._drive_name(drive), growth[growth["drive_uuid"] == drive]))
+        self.app.push_screen(GrowthScreen(self._drive_name(drive), growth[growth["drive_uuid"] == drive],
+                                          drive_uuid=drive, source=self.inventory.source, history=self.history))
