@@ -204,3 +204,29 @@ async def test_escape_clears_the_filter_then_the_drive():
         assert len(app.browser.positions) == (inv.snapshots["drive_uuid"] == drive).sum()
         await pilot.press("escape")
         assert app.browser.drive_uuid is None and _status(app).startswith("30 of 30")
+
+
+async def test_mark_all_shown_then_clear_marks_with_help_and_palette():
+    inv = make_inventory(40)
+    app = make_app(None, inventory=inv)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("space")  # one mark that the filter will hide
+        hidden = set(app.browser.marks)
+        await pilot.press("slash", *"drive:web", "enter", "a")
+        b = app.browser
+        shown = set(b.view.uuids[b.positions])
+        assert 0 < len(shown) < 40 and b.marks == shown | hidden
+        assert _table_column(app, 0) == [MARK] * len(shown)
+        assert f"{len(shown | hidden)} marked" in _status(app)
+        await pilot.press("u")  # clears every mark, hidden ones too
+        assert b.marks == set() and "marked" not in _status(app)
+        assert set(_table_column(app, 0)) == {""}
+        await pilot.press("escape", "a")  # no filter: every row
+        assert len(b.marks) == 40 and "40 marked" in _status(app)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Mark all (a)" in titles and "Clear marks (u)" in titles
+        await pilot.press("question_mark")
+        assert {"Mark all", "Clear marks"} <= {bd.description for bd in app.screen.bindings}
+        keys = [bd.key for bd in app.browser.BINDINGS]
+        assert len(keys) == len(set(keys))  # no key bound twice

@@ -47,6 +47,10 @@ class BrowserScreen(WriteActionsMixin, ReportsMixin, WorkersMixin, Screen):
         Binding("slash", "filter", "Filter", key_display="/", id="filter",
                 tooltip="Filter as you type: words, size>10GiB, age>90d, status:creating, drive:web"),
         Binding("space", "mark", "Mark", id="mark", tooltip="Mark or unmark the current snapshot"),
+        Binding("a", "mark_all", "Mark all", id="mark-all", show=False,
+                tooltip="Mark every snapshot shown (the filter and drive decide which)"),
+        Binding("u", "clear_marks", "Clear marks", id="clear-marks", show=False,
+                tooltip="Unmark every snapshot, shown or hidden by the filter"),
         Binding("ctrl+d", "delete", "Delete", id="delete",
                 tooltip="Delete the marked snapshots (or the current one) after confirmation"),
         Binding("n", "new", "New", id="new", tooltip="Take a new snapshot of the current drive"),
@@ -76,7 +80,8 @@ class BrowserScreen(WriteActionsMixin, ReportsMixin, WorkersMixin, Screen):
         self.positions = np.zeros(0, dtype=np.int64)
         self.query_: Query | None = None
         self.drive_uuid: str | None = None
-        self.marks: set[str] = set()
+        self._marks: set[str] = set()
+        self._marked: tuple[SnapshotView, np.ndarray] | None = None  # the view's mark mask, until marks change
         self.generation = 0
         self.full_generation = -1  # newest generation whose full (not preview) inventory is shown
         self.last_report: ActionFinished | None = None
@@ -103,6 +108,22 @@ class BrowserScreen(WriteActionsMixin, ReportsMixin, WorkersMixin, Screen):
             self._show_inventory(self.inventory)
         if self.client is not None and self.load_on_start:
             self.action_refresh()
+
+    @property
+    def marks(self) -> set[str]:
+        """uuids of the marked snapshots (they survive a refresh); assign (or `|=`, `^=`) to change them."""
+        return self._marks
+
+    @marks.setter
+    def marks(self, value: set[str]) -> None:
+        self._marks = value
+        self._marked = None
+
+    def _marked_mask(self) -> np.ndarray:
+        # 100k marks take ~20 ms to map to rows: only after they change, not on every keystroke
+        if self._marked is None or self._marked[0] is not self.view:
+            self._marked = (self.view, self.view.marked_mask(self._marks))
+        return self._marked[1]
 
     # ----- state -> widgets -------------------------------------------------------------------------
 
@@ -146,7 +167,7 @@ class BrowserScreen(WriteActionsMixin, ReportsMixin, WorkersMixin, Screen):
             return
         table = self.table
         self.positions = self.view.select(self.query_, self.drive_uuid, table.sort_key, table.sort_descending)
-        marked = self.view.marked_mask(self.marks)
+        marked = self._marked_mask()
         row = table.cursor_row if cursor_row is None else cursor_row
         if keep_uuid is not None and keep_uuid in self.view.position:
             hits = np.flatnonzero(self.positions == self.view.position[keep_uuid])
@@ -279,6 +300,17 @@ class BrowserScreen(WriteActionsMixin, ReportsMixin, WorkersMixin, Screen):
             return
         self.marks ^= {row["uuid"]}
         self._refresh_view(cursor_row=min(self.table.cursor_row + 1, len(self.positions) - 1))
+
+    def action_mark_all(self) -> None:
+        if self.view is None or not len(self.positions):
+            return
+        self.marks |= set(self.view.uuids[self.positions])
+        self._refresh_view()
+
+    def action_clear_marks(self) -> None:
+        if self.marks:
+            self.marks = set()
+            self._refresh_view()
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(self.BINDINGS, read_only=self.read_only))
