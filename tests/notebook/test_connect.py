@@ -78,3 +78,55 @@ def test_offline_reopens_the_last_inventory_without_a_session():
     assert offline.source.offline and offline.source.demo
     assert len(offline.snapshots) == len(online.snapshots)
     assert current_session() is None
+
+
+@pytest.fixture
+def opened(monkeypatch):
+    """Counts the sessions connect() really opens (each demo one starts an emulator)."""
+    from explorer.notebook import loader
+
+    calls = []
+    real = loader.open_session
+
+    def counting(settings, **kwargs):
+        calls.append(settings)
+        return real(settings, **kwargs)
+
+    monkeypatch.setattr(loader, "open_session", counting)
+    return calls
+
+
+def test_connect_twice_on_the_demo_reuses_the_running_emulator(opened):
+    first = connect(progress=False)
+    session = current_session()
+    session.emulator.advance(days=3)  # the drives keep writing: the second load must see it
+    second = connect(progress=False)
+    assert len(opened) == 1 and current_session() is session
+    assert second.source.endpoint == first.source.endpoint and second.source.demo
+    assert second.snapshots["allocated_size"].sum() > first.snapshots["allocated_size"].sum()
+    connect(demo=True, progress=False)  # asking for the demo explicitly is the same demo
+    assert len(opened) == 1
+    close()
+    connect(progress=False)  # after close() a new one starts
+    assert len(opened) == 2
+
+
+def test_connect_twice_to_the_same_account_reuses_its_session(monkeypatch, opened):
+    from explorer.notebook import loader
+
+    prompts = []
+    monkeypatch.setattr(loader, "in_kernel", lambda: True)
+    monkeypatch.setattr(loader, "_ask_password", lambda user: prompts.append(user) or "pw-123456")
+    with running_emulator(users=["ann@example.com:pw-123456"]) as emu:
+        monkeypatch.setenv("CLOUDSIGMA_API_ENDPOINT", emu.url)
+        monkeypatch.setenv("CLOUDSIGMA_USERNAME", "ann@example.com")
+        connect(progress=False)  # no password configured: asked for once
+        session = current_session()
+        inv = connect(progress=False)  # reused: not asked again
+        assert len(opened) == 1 and prompts == ["ann@example.com"] and current_session() is session
+        assert inv.source.account == "ann@example.com"
+        monkeypatch.setenv("CLOUDSIGMA_PASSWORD", "another-password")  # a different password is a new session
+        with pytest.raises(AuthenticationError):
+            connect(progress=False)
+        assert len(opened) == 2 and current_session() is session
+        close()
