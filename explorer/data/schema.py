@@ -258,5 +258,5 @@ def schema_sections(text: str) -> dict[str, str]:
 
 
 def update_markdown(text: str) -> str:
-    """Re-render every marked schema table in `text` (how docs/readme/data.md and the README are kept in step)."""
+    """Re-render every marked schema table in `text` (how the README's tables are kept in step)."""
     return _MARKER.sub(lambda m: m.group(1) + schema_markdown(m.group(2)) + m.group(4), text)
