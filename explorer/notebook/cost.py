@@ -98,7 +98,8 @@ class CostDashboard(widgets.VBox):
                                 currency=self.currency.value)
         return burst_figure(
             resource=str(row["resource"]), subscribed=_num(row["subscribed"]), using=_num(row["using"]),
-            burst_price=_num(row["price_burst"]), what_if_subscribed=self.subscribed.value * GIB,
+            # A price missing from the list stays unknown (NaN), never a made-up 0.
+            burst_price=_num(row["price_burst"], default=float("nan")), what_if_subscribed=self.subscribed.value * GIB,
             currency=self.currency.value,
         )
 

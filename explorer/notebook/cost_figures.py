@@ -130,9 +130,13 @@ def burst_figure(
             showlegend=False,
         ), row=1, col=2)
     now, later = burst_cost(using, subscribed, burst_price), burst_cost(using, what_if, burst_price)
+    if np.isnan(burst_price):
+        title = f"{resource}: no burst price in {_money(currency)} in the price list; cost unknown"
+    else:
+        title = (f"{resource}: burst {now:,.2f} → {later:,.2f} {_money(currency)} "
+                 f"with {what_if / GIB:,.0f} GiB subscribed")
     fig.update_layout(
-        title={"text": (f"{resource}: burst {now:,.2f} → {later:,.2f} {_money(currency)} "
-                        f"with {what_if / GIB:,.0f} GiB subscribed")},
+        title={"text": title},
         barmode="group",
         margin={"l": 60, "r": 20, "t": 80, "b": 50},
         meta={"burst_cost_now": now, "burst_cost_what_if": later},

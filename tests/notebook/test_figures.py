@@ -181,6 +181,15 @@ def test_burst_figure_what_if_lowers_burst_cost():
     assert burst_cost(300 * GIB, 400 * GIB, 0.25) == 0.0
 
 
+def test_burst_figure_with_an_unknown_price_says_so_instead_of_showing_zero():
+    fig = burst_figure(resource="dssd", subscribed=100 * GIB, using=300 * GIB, burst_price=float("nan"),
+                       currency="CHF")
+    assert "cost unknown" in fig.layout.title.text
+    assert np.isnan(fig.layout.meta["burst_cost_now"])
+    curve = next(t for t in fig.data if t.meta["case"] == "curve")
+    assert all(np.isnan(curve.y))
+
+
 def test_narrowing_the_range_gives_finer_bins():
     n = 30_000
     growth = pd.DataFrame({
