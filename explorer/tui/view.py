@@ -147,7 +147,9 @@ def prepare(inventory) -> Prepared:
         # min_count: with no price list the cost is unknown, not zero
         cost_subscription=_sum(costs["monthly_cost_subscription"]),
         cost_burst=_sum(costs["monthly_cost_burst"]),
-        bursting=bool(account["bursting"].any()) if len(account) else None,
+        # Only a resource that holds snapshot bytes makes deleting snapshots save money now (as in
+        # deletion_savings); bursting on local_nvme with no snapshots on it does not.
+        bursting=bool((account["bursting"] & (account["snapshot_bytes"] > 0)).any()) if len(account) else None,
     )
     per_drive = drive_costs(inventory).set_index("drive_uuid")["monthly_cost_subscription"]
     return Prepared(SnapshotView(inventory.snapshots, costs), per_drive, summary)

@@ -54,3 +54,26 @@ def test_arrow_rows_carry_marks_and_formatted_cells():
     assert tbl.column("mark").to_pylist().count(MARK) == 1
     assert tbl.column("size")[names.index(view.frame["name"].iloc[2])].as_py() == "—"  # creating
     assert tbl.column("cost").to_pylist()[row] == "3.00"
+
+
+def test_bursting_only_counts_resources_that_hold_snapshots():
+    """Bursting on a resource with no snapshots (local_nvme) saves nothing by deleting: the bar must agree."""
+    from explorer.data import deletion_savings
+    from explorer.data.schema import USAGE_COLUMNS, conform
+    from explorer.tui.view import prepare
+    from explorer.tui.widgets.summary import SummaryBar
+
+    inv = make_inventory(30)
+    inv.usage = conform(pd.DataFrame({
+        "resource": ["dssd", "zadara", "local_nvme"], "subscribed": [2**40, 2**40, 2**30],
+        "using": [2**39, 2**39, 5 * 2**30], "burst": [0, 0, 4 * 2**30]}), USAGE_COLUMNS)
+    summary = prepare(inv).summary
+    assert summary.bursting is False
+    assert not deletion_savings(inv, inv.snapshots["uuid"]).bursting
+    bar = SummaryBar()
+    bar.show(summary)
+    assert "BURSTING" not in str(bar.content) and "snapshots within subscription" in str(bar.content)
+
+    inv.usage = conform(pd.DataFrame({"resource": ["dssd"], "subscribed": [2**30], "using": [2**40],
+                                      "burst": [2**40 - 2**30]}), USAGE_COLUMNS)
+    assert prepare(inv).summary.bursting is True

@@ -18,7 +18,7 @@ class Summary:
     currency: str
     cost_subscription: float | None
     cost_burst: float | None
-    bursting: bool | None  # None: usage not known (offline, or no billing data)
+    bursting: bool | None  # a resource holding snapshots bursts; None: usage not known (offline, no billing data)
 
 
 class SummaryBar(Static):
@@ -28,9 +28,9 @@ class SummaryBar(Static):
         if summary.bursting is None:
             note = "bursting unknown"
         elif summary.bursting:
-            note = "BURSTING: deleting saves money now"
+            note = "BURSTING: deleting snapshots saves money now"
         else:
-            note = "within subscription: deleting frees subscribed space"
+            note = "snapshots within subscription: deleting frees subscribed space"
         self.set_class(bool(summary.bursting), "-bursting")
         self.update(
             f"[b]{summary.count:,}[/b] snapshots · [b]{human_bytes(summary.allocated)}[/b] allocated · "
