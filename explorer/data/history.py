@@ -78,9 +78,15 @@ class HistoryDiff:
 class HistoryStore:
     """Observations of an account's snapshots over time, in `path` (default: the user data directory)."""
 
-    def __init__(self, path: str | Path | None = None, *, lock_timeout: float = 10.0):
-        self.path = Path(path) if path is not None else paths.history_path()
+    read_only = False
+
+    def __init__(self, path: str | Path | None = None, *, lock_timeout: float = 10.0, read_only: bool = False):
+        """`read_only=True` is for viewers: the file must exist, and nothing (schema, lock) is ever written."""
+        self.path = Path(path) if path is not None else paths.history_path(create=not read_only)
         self.lock_timeout = lock_timeout
+        self.read_only = read_only
+        if read_only and not self.path.exists():
+            raise HistoryError(f"there is no history store at {self.path} yet (`snapshot-explorer record` makes one)")
         with self._connect() as con:
             self._check_schema(con)
 
@@ -89,11 +95,12 @@ class HistoryStore:
 
     @contextlib.contextmanager
     def _connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if not self.read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
         deadline = time.monotonic() + self.lock_timeout
         while True:
             try:
-                con = duckdb.connect(str(self.path))
+                con = duckdb.connect(str(self.path), read_only=self.read_only)
                 break
             except duckdb.IOException as exc:
                 if "lock" not in str(exc).lower():
@@ -125,6 +132,10 @@ class HistoryStore:
                     f"the history store {self.path} has schema version {version}, written by a newer "
                     f"snapshot-explorer; this one reads up to version {SCHEMA_VERSION}. Upgrade to use it."
                 )
+        if self.read_only:
+            if "meta" not in tables:
+                raise HistoryError(f"the history store {self.path} is empty")
+            return
         con.execute("begin")
         con.execute(_DDL)
         con.execute("insert or replace into meta values ('schema_version', ?)", [str(SCHEMA_VERSION)])
@@ -134,6 +145,8 @@ class HistoryStore:
         """Append one observation of every snapshot in `inv` (at `inv.loaded_at`)."""
         if inv.source.offline:
             raise HistoryError("refusing to record a cached (offline) inventory: it is not a new observation")
+        if self.read_only:
+            raise HistoryError(f"the history store {self.path} was opened read-only")
         s = inv.snapshots
         observed_at = inv.loaded_at
         rows = pa.table({
@@ -236,7 +249,7 @@ def recorded_growth(source: Source, drive_uuids: Iterable[str] | None = None, *,
         if history is None:
             if not paths.history_path(create=False).exists():
                 return None, None
-            history = HistoryStore()
+            history = HistoryStore(read_only=True)
         return history.observed_growth(drive_uuids, source=source), None
     except ExplorerError as exc:
         return None, f"history not shown: {exc}"

@@ -82,6 +82,20 @@ def test_offline_inventory_is_not_recorded(store, make):
         store.record(inv)
 
 
+def test_read_only_store_reads_and_never_writes(tmp_path, make):
+    path = tmp_path / "h.duckdb"
+    with pytest.raises(HistoryError, match="no history store"):
+        HistoryStore(path, read_only=True)
+    assert not path.exists()  # a viewer never creates one
+    HistoryStore(path).record(_inv(make, 0, {"a": ("d1", 10)}))
+    before = path.read_bytes()
+    viewer = HistoryStore(path, read_only=True)
+    assert viewer.observed_growth()["allocated_bytes"].tolist() == [10]
+    with pytest.raises(HistoryError, match="read-only"):
+        viewer.record(_inv(make, 1, {"a": ("d1", 20)}))
+    assert path.read_bytes() == before
+
+
 def test_newer_schema_version_is_refused(tmp_path):
     path = tmp_path / "h.duckdb"
     HistoryStore(path)
