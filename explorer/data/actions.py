@@ -112,16 +112,33 @@ async def _still_present(client: Any, uuids: Sequence[str]) -> set[str]:
     return present
 
 
-async def _wait_gone(client: Any, uuids: Sequence[str], timeout: float, poll: float) -> set[str]:
-    """Poll the list until these snapshots are gone (deletion is asynchronous); return those still listed."""
+async def _wait_gone(client: Any, uuids: Sequence[str], timeout: float, poll: float,
+                     remaining: set[str] | None = None) -> set[str]:
+    """Poll the list until these snapshots are gone (deletion is asynchronous); return those still listed.
+
+    `remaining` (updated in place) lets a caller know which were seen gone when a poll fails midway.
+    """
     deadline = time.monotonic() + timeout
-    remaining = set(uuids)
+    if remaining is None:
+        remaining = set()
+    remaining.clear()
+    remaining.update(uuids)
     while remaining:
-        remaining &= await _still_present(client, sorted(remaining))
+        still = await _still_present(client, sorted(remaining))
+        remaining.intersection_update(still)
         if not remaining or time.monotonic() >= deadline:
             break
         await asyncio.sleep(poll)
     return remaining
+
+
+#: Bulk refusals that concern the items (one already deleted, one not ours): retry one by one.
+_PER_ITEM_STATUSES = (400, 403, 404)
+UNKNOWN_OUTCOME = "outcome unknown, refresh to check"
+
+
+def _unknown(exc: ExplorerError) -> str:
+    return f"{UNKNOWN_OUTCOME} ({_message(exc)})"
 
 
 async def delete_snapshots(
@@ -132,35 +149,61 @@ async def delete_snapshots(
     poll: float = 0.5,
     on_item: Callable[[ItemResult], None] | None = None,
 ) -> list[ItemResult]:
-    """Delete snapshots (`{uuid: name}`) and report each one.
+    """Delete snapshots (`{uuid: name}`) and report each one; raises nothing for API or network failures.
 
-    Many go through the bulk endpoint. If the bulk call is refused, each is deleted on
-    its own so one bad item does not block the rest, and each gets its own message.
-    Either way deletion is asynchronous ("deletion started"), so the list is then polled
-    until the deleted ones are gone; one still listed after `verify_timeout` is reported.
+    Many go through the bulk endpoint. If the API refuses the bulk call because of the
+    items (400, 403, 404), each is deleted on its own so one bad item does not block the
+    rest, and each gets its own message. Any other refusal (401, 402, 429, 5xx) deleted
+    nothing and would refuse single deletes too: every item is reported failed with the
+    API's message. When the connection fails during the bulk call, whether anything was
+    deleted is unknown: every item says so (nothing is re-sent blindly). Deletion is
+    asynchronous ("deletion started"), so the list is then polled until the deleted ones
+    are gone; one still listed after `verify_timeout` is reported, and when the polling
+    itself fails the accepted items are reported as started but not verified.
     """
     results: dict[str, ItemResult] = {}
     accepted: list[str] = []
-    bulk_ok = False
-    if len(items) > 1:
+    singles = len(items) <= 1
+    if not singles:
         try:
             await client.snapshots.delete_many(list(items))
-            accepted, bulk_ok = list(items), True
-        except ApiError:
-            pass  # fall back to one by one below, which says which item was refused
-    if not bulk_ok:
+            accepted = list(items)
+        except ApiError as exc:
+            if exc.status_code in _PER_ITEM_STATUSES:
+                singles = True  # fall back to one by one below, which says which item was refused
+            else:
+                results = {u: ItemResult(u, items[u], False, _message(exc)) for u in items}
+        except ExplorerError as exc:  # TransportError, DecodeError: the API may or may not have acted
+            results = {u: ItemResult(u, items[u], False, _unknown(exc)) for u in items}
+    if singles:
+        stop: str | None = None
         for u in items:
+            if stop is not None:
+                results[u] = ItemResult(u, items[u], False, stop)
+                continue
             try:
                 await client.snapshots.delete(u)
                 accepted.append(u)
             except NotFoundError as exc:
                 results[u] = ItemResult(u, items[u], False, f"not found: {_message(exc)}")
-            except ExplorerError as exc:
+            except ApiError as exc:
                 results[u] = ItemResult(u, items[u], False, _message(exc))
-    remaining = await _wait_gone(client, accepted, verify_timeout, poll)
-    for u in accepted:
-        ok = u not in remaining
-        results[u] = ItemResult(u, items[u], ok, "deleted" if ok else f"still listed after {verify_timeout:.0f}s")
+                if exc.status_code not in _PER_ITEM_STATUSES:  # the account, not the item: the rest would fail too
+                    stop = f"not attempted: {_message(exc)}"
+            except ExplorerError as exc:
+                results[u] = ItemResult(u, items[u], False, _unknown(exc))
+                stop = f"not attempted: {_message(exc)}"
+    remaining: set[str] = set()
+    try:
+        await _wait_gone(client, accepted, verify_timeout, poll, remaining)
+    except ExplorerError as exc:
+        for u in accepted:
+            results[u] = (ItemResult(u, items[u], False, f"deletion started, not verified: {_message(exc)}")
+                          if u in remaining else ItemResult(u, items[u], True, "deleted"))
+    else:
+        for u in accepted:
+            ok = u not in remaining
+            results[u] = ItemResult(u, items[u], ok, "deleted" if ok else f"still listed after {verify_timeout:.0f}s")
     return _emit(results, list(items), on_item)
 
 

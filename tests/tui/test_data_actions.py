@@ -5,7 +5,16 @@ from __future__ import annotations
 import pytest
 
 from explorer.data import actions
-from explorer.errors import ValidationError
+from explorer.errors import (
+    ApiError,
+    ApiErrorDetail,
+    AuthenticationError,
+    NotFoundError,
+    RateLimitedError,
+    ServerError,
+    TransportError,
+    ValidationError,
+)
 
 
 def test_validate_meta_accepts_text_and_refuses_long_keys_and_non_strings():
@@ -72,3 +81,75 @@ async def test_preview_is_the_first_page_with_all_drives(client):
     inv = await actions.preview_inventory(client, page_size=7)
     assert len(inv.snapshots) == 7
     assert len(inv.drives) == len(await client.drives.list())
+
+
+class _Faulty:
+    """The client with chosen snapshot calls failing: `faults[name]` is an exception or a callable returning one."""
+
+    def __init__(self, client, **faults):
+        self._client = client
+        self.snapshots = self
+        self.faults = faults
+        self.calls: list[str] = []
+
+    def __getattr__(self, name):
+        real = getattr(self._client.snapshots, name)
+
+        async def call(*args, **kwargs):
+            self.calls.append(name)
+            fault = self.faults.get(name)
+            if callable(fault) and not isinstance(fault, Exception):
+                fault = fault()
+            if fault is not None:
+                raise fault
+            return await real(*args, **kwargs)
+
+        return call
+
+
+def _api_error(cls, status):
+    return cls(f"HTTP {status}", status_code=status, errors=(ApiErrorDetail("x", None, f"refused with {status}"),))
+
+
+async def test_lost_connection_while_verifying_reports_each_item_not_verified(client):
+    items = {s.uuid: s.name for s in (await client.snapshots.list())[:3]}
+    faulty = _Faulty(client, list=TransportError("connection reset"))
+    results = await actions.delete_snapshots(faulty, items, poll=0.05)
+    assert [(r.uuid, r.ok, r.message) for r in results] == [
+        (u, False, "deletion started, not verified: connection reset") for u in items]
+    assert not set(items) & {s.uuid for s in await client.snapshots.list()}  # they were deleted all the same
+
+
+@pytest.mark.parametrize(("cls", "status"), [(AuthenticationError, 401), (RateLimitedError, 429), (ServerError, 503)])
+async def test_bulk_refused_for_the_account_sends_no_single_deletes(client, cls, status):
+    items = {s.uuid: s.name for s in (await client.snapshots.list())[:3]}
+    faulty = _Faulty(client, delete_many=_api_error(cls, status))
+    results = await actions.delete_snapshots(faulty, items, poll=0.05)
+    assert [(r.ok, r.message) for r in results] == [(False, f"refused with {status}")] * 3
+    assert "delete" not in faulty.calls and "list" not in faulty.calls
+    assert set(items) <= {s.uuid for s in await client.snapshots.list()}
+
+
+async def test_bulk_refused_for_an_item_falls_back_to_single_deletes(client):
+    items = {s.uuid: s.name for s in (await client.snapshots.list())[:3]}
+    faulty = _Faulty(client, delete_many=_api_error(ApiError, 400))
+    results = await actions.delete_snapshots(faulty, items, poll=0.05)
+    assert faulty.calls.count("delete") == 3 and all(r.ok for r in results)
+
+
+async def test_lost_connection_on_the_bulk_call_is_an_unknown_outcome_not_a_resend(client):
+    items = {s.uuid: s.name for s in (await client.snapshots.list())[:3]}
+    faulty = _Faulty(client, delete_many=TransportError("connection reset"))
+    seen = []
+    results = await actions.delete_snapshots(faulty, items, poll=0.05, on_item=seen.append)
+    assert [(r.uuid, r.ok, r.message) for r in results] == [
+        (u, False, "outcome unknown, refresh to check (connection reset)") for u in items]
+    assert seen == results and "delete" not in faulty.calls
+
+
+async def test_single_deletes_stop_at_an_account_wide_refusal(client):
+    items = {s.uuid: s.name for s in (await client.snapshots.list())[:3]}
+    faulty = _Faulty(client, delete_many=_api_error(NotFoundError, 404), delete=_api_error(AuthenticationError, 401))
+    results = await actions.delete_snapshots(faulty, items, poll=0.05)
+    assert faulty.calls.count("delete") == 1
+    assert [r.message for r in results] == ["refused with 401"] + ["not attempted: refused with 401"] * 2
