@@ -29,19 +29,24 @@ class WorkersMixin:
         def progress(stage: str, done: int, total: int | None) -> None:
             self.post_message(LoadProgress(generation, stage, done, total))
 
-        full = asyncio.ensure_future(load_inventory_async(self.client, progress=progress, source=self.source))
-        if preview:
-            # The first page paints at once; the full load keeps going underneath.
-            try:
-                partial = await actions.preview_inventory(self.client, source=self.source)
-            except ExplorerError:
-                partial = None  # the full load reports the same failure, once
-            if partial is not None and not full.done():
-                self.post_message(InventoryLoaded(generation, partial, partial=True, prepared=prepare(partial)))
+        # Structured: when this worker is cancelled (a newer refresh, exclusive in the "load" group) or
+        # either request fails, the task group cancels the other one and waits for it, so a worker
+        # that ends leaves nothing of its own running.
         try:
-            inventory = await full
-        finally:
-            full.cancel()
+            async with asyncio.TaskGroup() as tasks:
+                full = tasks.create_task(load_inventory_async(self.client, progress=progress, source=self.source))
+                if preview:
+                    # The first page paints at once; the full load keeps going underneath.
+                    try:
+                        partial = await actions.preview_inventory(self.client, source=self.source)
+                    except ExplorerError:
+                        partial = None  # the full load reports the same failure, once
+                    if partial is not None and not full.done():
+                        self.post_message(InventoryLoaded(generation, partial, partial=True, prepared=prepare(partial)))
+        except BaseExceptionGroup as group:
+            # One failure (the load's own error) is what the browser reports, not the group around it.
+            raise group.exceptions[0] from None
+        inventory = full.result()
         # Formatting 100k rows takes most of a second: never on the event loop.
         progress("table", 0, len(inventory.snapshots))
         prepared = await asyncio.to_thread(prepare, inventory)
