@@ -33,12 +33,20 @@ class StderrProgress:
             self._last = stage
 
 
-def load_for_command(args: argparse.Namespace, *, stream: TextIO | None = None) -> Inventory:
-    """The inventory the command works on: the offline cache with --offline, else a fresh load."""
+def offline_inventory(args: argparse.Namespace) -> Inventory:
+    """The cached inventory for `--offline`, without resolving any credentials (nothing may prompt).
+
+    With `--demo` the demo's cache; otherwise the newer of the account's and the demo's.
+    """
     from explorer.data.cache import load_cached_inventory
 
+    return load_cached_inventory(demo=True if getattr(args, "demo", False) else None)
+
+
+def load_for_command(args: argparse.Namespace, *, stream: TextIO | None = None) -> Inventory:
+    """The inventory the command works on: the offline cache with --offline, else a fresh load."""
     if getattr(args, "offline", False):
-        return load_cached_inventory()
+        return offline_inventory(args)
     from explorer.config import load_settings
     from explorer.data.load import inventory_source, load_inventory
     from explorer.session import open_session

@@ -11,17 +11,20 @@ def run(args: Any) -> int:
     No credentials: the embedded demo emulator (DEMO badge). `--offline`: the cached
     inventory, read-only. `--read-only`: every write disabled.
     """
-    from explorer.config import load_settings
     from explorer.tui import make_app
+
+    if getattr(args, "offline", False):
+        # Before any settings: the cache needs no credentials, so nothing may prompt for a password.
+        from explorer.data.commands import offline_inventory
+
+        app = make_app(None, read_only=True, inventory=offline_inventory(args))
+        app.run()
+        return app.return_code or 0
+
+    from explorer.config import load_settings
 
     settings = load_settings(args)
     read_only = bool(getattr(args, "read_only", False))
-    if settings.offline:
-        from explorer.data import load_cached_inventory
-
-        app = make_app(None, read_only=True, inventory=load_cached_inventory())
-        app.run()
-        return app.return_code or 0
 
     from explorer.data import inventory_source
     from explorer.session import open_session

@@ -59,3 +59,27 @@ def test_offline_opens_the_cached_inventory_read_only(captured):
     (app,) = captured
     assert app.client is None and app.read_only and app.source.offline
     assert len(app.browser.inventory.snapshots) == 12
+
+
+def test_offline_never_asks_for_a_password_and_demo_picks_the_demo_cache(captured, monkeypatch):
+    import dataclasses
+
+    import pandas as pd
+
+    from explorer.data.cache import save_cached_inventory
+    from explorer.data.inventory import Source
+    from tests.tui.factory import make_inventory
+
+    demo = make_inventory(12)
+    real = dataclasses.replace(make_inventory(7), source=Source("https://zrh.cloudsigma.com/api/2.0/", account="me"),
+                               loaded_at=demo.loaded_at + pd.Timedelta(hours=1))
+    save_cached_inventory(demo)
+    save_cached_inventory(real)
+    monkeypatch.setenv("CLOUDSIGMA_USERNAME", "someone@example.com")
+    monkeypatch.delenv("CLOUDSIGMA_PASSWORD", raising=False)
+    monkeypatch.setattr("getpass.getpass", lambda *a, **k: pytest.fail("asked for a password"))
+    main.run(build_parser().parse_args(["tui", "--offline"]))
+    main.run(build_parser().parse_args(["tui", "--demo", "--offline"]))
+    newer, demo_app = captured
+    assert len(newer.browser.inventory.snapshots) == 7 and newer.source.account == "me"
+    assert len(demo_app.browser.inventory.snapshots) == 12 and demo_app.source.demo and demo_app.source.offline
