@@ -31,7 +31,11 @@ _SIZE_UNITS = {
 _AGE_UNITS = {"s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400, "w": 7 * 86400, "y": 365 * 86400}
 _COMPARE = re.compile(r"^(?P<field>size|age)(?P<op>>=|<=|!=|=|>|<)(?P<value>.*)$", re.IGNORECASE)
 _NUMBER = re.compile(r"^(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>[a-z]*)$", re.IGNORECASE)
+#: The largest values the columns hold (int64 bytes, timedelta64[ns]); a term beyond them is refused.
+_SIZE_MAX = float(2**62)
+_AGE_MAX = pd.Timedelta.max.total_seconds() * 0.99  # about 289 years
 _KEYED = ("status", "drive", "name", "uuid", "tag", "meta")
+_NULLABLE = {"size": "allocated_size", "age": "age"}  # terms that match no row whose value is unknown
 #: Optional derived column: lower-cased "name\ndrive name\nuuid"; free words search it when present.
 SEARCH_COLUMN = "search_text"
 
@@ -62,7 +66,12 @@ class Query:
         keep = np.ones(len(frame), dtype=bool)
         for term in self.terms:
             hit = _term_mask(term, frame)
-            keep &= ~hit if term.negate else hit
+            if term.negate:
+                hit = ~hit
+                if term.field in _NULLABLE:
+                    # A snapshot still creating has no size: `-size>1` must not match it either.
+                    hit &= frame[_NULLABLE[term.field]].notna().to_numpy(dtype=bool)
+            keep &= hit
         return keep
 
 
@@ -92,8 +101,10 @@ def _parse_term(word: str, negate: bool) -> Term:
         if unit not in units or (field == "age" and unit == ""):
             known = ", ".join(u for u in units if u)
             raise QueryError(f"unknown {field} unit {number['unit']!r} in {word!r}; use one of {known}")
-        scale = units[unit]
-        amount = float(number["num"]) * scale
+        amount = float(number["num"]) * units[unit]
+        if not amount <= (_SIZE_MAX if field == "size" else _AGE_MAX):  # also catches inf from hundreds of digits
+            shown = word if len(word) <= 40 else word[:30] + "…"
+            raise QueryError(f"value too large in {shown!r}")
         value = int(amount) if field == "size" else pd.Timedelta(seconds=amount)
         return Term(field, op, value, negate)
     if ":" in word:

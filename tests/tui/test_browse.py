@@ -38,6 +38,16 @@ async def test_filter_terms_live_with_n_of_m_and_enter_to_first_match():
         assert app.browser.current_row()["name"] == shown_names(app)[0]
 
 
+async def test_a_value_too_large_is_a_message_not_a_crash():
+    app = make_app(None, inventory=make_inventory(40))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", *"age>9999999999999y")
+        await pilot.pause()
+        assert "value too large" in str(app.browser.query_one("#filter-error").render())
+        assert app.is_running and app.return_code is None
+
+
 async def test_a_bad_term_shows_its_message_and_keeps_the_last_result():
     inv = make_inventory(40)
     app = make_app(None, inventory=inv)

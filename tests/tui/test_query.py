@@ -69,3 +69,26 @@ def test_bad_terms_raise_a_clear_validation_error(text, message):
     with pytest.raises(QueryError, match=message) as info:
         parse_query(text)
     assert isinstance(info.value, ValidationError)
+
+
+@pytest.mark.parametrize("text", ["age>9999999999999y", "age>290y", "size>" + "9" * 400, "size>99999999T",
+                                  "-age<" + "1" * 400 + "s"],
+                         ids=["age-13-digits-y", "age-290y", "size-400-digits", "size-99999999T", "age-400-digits"])
+def test_values_beyond_the_columns_are_a_query_error(frame, text):
+    with pytest.raises(QueryError, match="value too large"):
+        parse_query(text)
+
+
+def test_largest_accepted_values_still_filter(frame):
+    assert not parse_query("age>289y").mask(frame).any()
+    assert not parse_query("size>4000000T").mask(frame).any()
+
+
+@pytest.mark.parametrize("text", ["-size>1", "-size<1", "-size=0", "-age>1s", "-age<1s"])
+def test_negated_size_and_age_never_match_unknown_values(frame, text):
+    f = frame.copy()
+    f.loc[f.index[5], "age"] = pd.NaT
+    creating = set(f.loc[f["allocated_size"].isna(), "uuid"])
+    assert creating and f["allocated_size"].notna().any()
+    hits = set(f.loc[parse_query(text).mask(f), "uuid"])
+    assert not hits & creating if text.startswith("-size") else f["uuid"].iloc[5] not in hits
