@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pandas as pd
+from textual.geometry import Region
+
 from explorer.tui import make_app
 from explorer.tui.screens.growth import GrowthScreen
 from explorer.tui.screens.help import HelpScreen
 from explorer.tui.view import MARK
+from explorer.tui.widgets.detail_pane import DetailPane
 from tests.tui.conftest import SIZE, new_app, shown_names, start, wait_until
 from tests.tui.factory import make_inventory
 
@@ -240,3 +244,29 @@ async def test_mark_all_shown_then_clear_marks_with_help_and_palette():
         assert {"Mark all", "Clear marks"} <= {bd.description for bd in app.screen.bindings}
         keys = [bd.key for bd in app.browser.BINDINGS]
         assert len(keys) == len(set(keys))  # no key bound twice
+
+
+async def test_detail_pane_says_when_the_drive_is_not_found():
+    inv = make_inventory(12)
+    snaps = inv.snapshots
+    first = snaps.index[4]
+    snaps["drive_missing"] = pd.array([i == first for i in snaps.index], dtype="boolean")
+    app = make_app(None, inventory=inv)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await wait_until(pilot, lambda: app.browser.current_row() is not None, what="a current row")
+        pane = app.browser.query_one(DetailPane)
+
+        def rendered() -> str:
+            return "\n".join(line.text for line in pane.render_lines(Region(0, 0, pane.size.width, pane.size.height)))
+
+        for _ in range(len(snaps)):
+            if bool(app.browser.current_row()["drive_missing"]):
+                break
+            await pilot.press("down")
+        await pilot.pause()
+        assert bool(app.browser.current_row()["drive_missing"])
+        assert "drive not found" in rendered()
+        await pilot.press("down" if app.browser.table.cursor_row == 0 else "up")
+        await pilot.pause()
+        assert "drive not found" not in rendered()

@@ -72,7 +72,8 @@ class DetailPane(Static):
         grid.add_row("", "")
         for label, field in _DRIVE_FIELDS:
             grid.add_row(label, Text(_cell(field, row.get(field), currency)))
-        if row.get("drive_missing") is True:
+        missing = row.get("drive_missing")  # numpy.bool_ or pd.NA in the frame, never the `True` singleton
+        if missing is not None and not pd.isna(missing) and bool(missing):
             grid.add_row("", Text("drive not found (deleted or not visible)", style="italic"))
         grid.add_row("", "")
         tags = row.get("tags")
