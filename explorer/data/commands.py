@@ -56,12 +56,25 @@ def load_for_command(args: argparse.Namespace, *, stream: TextIO | None = None) 
         return load_inventory(session.client, progress=StderrProgress(stream), source=inventory_source(session))
 
 
-def export(inv: Inventory, frame_name: str, fmt: str, output: str | Path) -> int:
-    """Write one frame; returns the number of rows written."""
-    frame = getattr(inv, frame_name)
+def _output_path(output: str | Path) -> Path:
     path = Path(output).expanduser()
     if not path.parent.is_dir():
         raise ValidationError(f"cannot write {path}: directory {path.parent} does not exist")
+    return path
+
+
+def _check_args(args: argparse.Namespace) -> None:
+    """Refuse flags that cannot work before anything is loaded (a full load can take minutes)."""
+    if args.command == "export":
+        _output_path(args.output)
+    elif args.command == "cost" and getattr(args, "top", None) is not None and args.top < 1:
+        raise ValidationError(f"--top needs a positive number of drives (got {args.top})")
+
+
+def export(inv: Inventory, frame_name: str, fmt: str, output: str | Path) -> int:
+    """Write one frame; returns the number of rows written."""
+    frame = getattr(inv, frame_name)
+    path = _output_path(output)
     try:
         if fmt == "csv":
             frame.to_csv(path, index=False)
@@ -103,6 +116,7 @@ def _record(inv: Inventory) -> str:
 def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | None = None) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
+    _check_args(args)
     inv = load_for_command(args, stream=err)
     if args.command == "export":
         n = export(inv, args.frame, args.format, args.output)

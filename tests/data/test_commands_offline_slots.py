@@ -41,3 +41,4 @@ def test_offline_never_asks_for_a_password(both_slots, monkeypatch, capsys):
     monkeypatch.setattr("getpass.getpass", lambda *a, **k: pytest.fail("asked for a password"))
     assert main(["cost", "--offline"]) == 0
     assert "someone@example.com" in capsys.readouterr().out
+
