@@ -38,9 +38,10 @@ from emulator_process import emulator_process  # noqa: E402
 from explorer.client import CloudSigmaClient, models  # noqa: E402
 from explorer.data import schema  # noqa: E402
 from explorer.data.cost import account_cost_summary, drive_costs, snapshot_costs  # noqa: E402
+from explorer.data.frames import SnapshotRow  # noqa: E402
 from explorer.data.growth import drive_growth  # noqa: E402
 from explorer.data.inventory import Inventory  # noqa: E402
-from explorer.data.load import build_inventory, load_inventory  # noqa: E402
+from explorer.data.load import SNAPSHOT_FIELDS, PageColumns, build_inventory, load_inventory  # noqa: E402
 
 
 def best(fns: dict[str, Callable[[], object]], repeat: int) -> dict[str, tuple[float, object]]:
@@ -156,6 +157,12 @@ def main() -> int:
                 with CloudSigmaClient(url, username=user, password=password) as c:
                     return build_inventory(snapshots=c.snapshots.list(), drives=c.drives.list())
 
+            def snapshot_pages():
+                with CloudSigmaClient(url, username=user, password=password) as c:
+                    columns = PageColumns()
+                    rows = c.snapshots.list(fields=SNAPSHOT_FIELDS, item_type=SnapshotRow, on_page=columns)
+                    return columns.table(rows)
+
             def tags_only():
                 with CloudSigmaClient(url, username=user, password=password) as c:
                     return c.tags.list(fields=("uuid", "name"))
@@ -166,10 +173,11 @@ def main() -> int:
                 "ours": lambda: ours(url, auth),
                 "build": lambda: build_inventory(snapshots=s_structs, drives=d_structs),
                 "lists": lists_and_frames,
+                "pages": snapshot_pages,
                 "tags": tags_only,
             }, args.repeat)
             (t_floor, _), (t_pcs, pcs), (t_ours, inv) = got["floor"], got["pcs"], got["ours"]
-            t_build, t_tags, t_lists = got["build"][0], got["tags"][0], got["lists"][0]
+            t_build, t_tags, t_lists, t_pages = got["build"][0], got["tags"][0], got["lists"][0], got["pages"][0]
         n = f"{len(inv.snapshots)} snapshots, {len(inv.drives)} drives"
         print(row("floor: raw GET limit=0 + msgspec decode", t_floor, t_floor, n))
         print(row("pycloudsigma way: requests+json+json_normalize", t_pcs, t_floor, f"{len(pcs)} rows, object dtypes"))
@@ -177,6 +185,8 @@ def main() -> int:
                   f"goal <= 1.5x floor; {t_pcs / t_ours:.1f}x faster than pycloudsigma way (goal >= 5x)"))
         print(row("ours: frames from decoded structs only", t_build, None, "goal < 0.5 s"))
         print(row("ours without billing/tags: 2 client lists + frames", t_lists, t_floor, "paged lists, see notes"))
+        print(row("(snapshot pages -> columns, inside ours)", t_pages, t_floor,
+                  "fields=, SnapshotRow, columns per page as they arrive"))
         print(row("(client tags.list() alone, inside ours)", t_tags, t_floor, "uuid,name only, as load_inventory asks"))
     synth = synthetic_inventory(args.synthetic, max(1, args.synthetic // 50))
     got = best({"naive": lambda: naive_cost_growth(synth), "ours": lambda: ours_cost_growth(synth)}, args.repeat)

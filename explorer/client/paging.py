@@ -18,15 +18,24 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from operator import attrgetter
 from typing import Any
 
 from explorer.client import wire
 from explorer.client.models import Page
 
 Progress = Callable[[int, "int | None"], None]
+PageHook = Callable[[list[Any]], None]
+
+_uuid = attrgetter("uuid")
 
 DEFAULT_PAGE_SIZE = 5000
 DEFAULT_CONCURRENCY = 4
+
+
+def _seen(on_page: PageHook | None, page: Page) -> None:
+    if on_page is not None and page.objects:
+        on_page(page.objects)
 
 
 def _report(progress: Progress | None, done: int, total: int | None) -> None:
@@ -36,6 +45,8 @@ def _report(progress: Progress | None, done: int, total: int | None) -> None:
 
 def dedupe(objects: list[Any]) -> list[Any]:
     """Keep the first object of each uuid, in order."""
+    if len(set(map(_uuid, objects))) == len(objects):  # the usual case, checked without a Python loop
+        return objects
     seen: set[str] = set()
     out = []
     for obj in objects:
@@ -58,11 +69,18 @@ def load_all(
     page_size: int = DEFAULT_PAGE_SIZE,
     concurrency: int = DEFAULT_CONCURRENCY,
     max_rounds: int = 2,
+    on_page: PageHook | None = None,
 ) -> wire.Plan:
-    """Plan: every object of ``path`` once (see the module docstring)."""
+    """Plan: every object of ``path`` once (see the module docstring).
+
+    ``on_page(objects)``, if given, sees each page's decoded objects as it arrives, in the
+    caller's thread, so a consumer can start on them while later pages are still in flight.
+    Pages of a round that did not settle are seen too; the returned list holds the very
+    objects of the pages it was merged from.
+    """
     decode = wire.typed(Page[item_type])
     if page_size <= 0:
-        return (yield from _load_at_once(path, params, decode, progress))
+        return (yield from _load_at_once(path, params, decode, progress, on_page))
     for _round in range(max_rounds):
         _report(progress, 0, None)
         first: Page = yield _page_call(path, params, decode, 0, page_size)
@@ -70,6 +88,7 @@ def load_all(
         if total is None:
             break  # the server does not say how many: only limit=0 can be trusted
         objects = list(first.objects)
+        _seen(on_page, first)
         _report(progress, min(len(objects), total), total)
         if len(objects) >= total:
             if len(objects) == total and len(dedupe(objects)) == total:
@@ -81,15 +100,16 @@ def load_all(
         )
         done = [len(objects)]
 
-        def on_page(_index: int, page: Page, done=done, total=total) -> None:
+        def on_each(_index: int, page: Page, done=done, total=total) -> None:
+            _seen(on_page, page)
             done[0] += max(0, len(page.objects) - 1)
             _report(progress, min(done[0], total), total)
 
-        results: list[Page] = yield wire.Gather(calls, limit=concurrency, on_each=on_page)
+        results: list[Page] = yield wire.Gather(calls, limit=concurrency, on_each=on_each)
         merged = _merge_if_settled(first, results, total)
         if merged is not None:
             return merged
-    return (yield from _load_at_once(path, params, decode, progress))
+    return (yield from _load_at_once(path, params, decode, progress, on_page))
 
 
 def _merge_if_settled(first: Page, rest: list[Page], total: int) -> list[Any] | None:
@@ -109,9 +129,11 @@ def _merge_if_settled(first: Page, rest: list[Page], total: int) -> list[Any] | 
     return unique if len(unique) == total else None
 
 
-def _load_at_once(path: str, params: dict[str, str], decode: wire.Decoder, progress: Progress | None) -> wire.Plan:
+def _load_at_once(path: str, params: dict[str, str], decode: wire.Decoder, progress: Progress | None,
+                  on_page: PageHook | None = None) -> wire.Plan:
     _report(progress, 0, None)
     page: Page = yield wire.Call("GET", path, {**params, "limit": "0"}, decode=decode)
+    _seen(on_page, page)
     objects = dedupe(page.objects)
     _report(progress, len(objects), len(objects))
     return objects

@@ -24,11 +24,11 @@ class _Resource:
     def _run(self, plan: wire.Plan) -> Any:
         return self._client._driver.run(plan)
 
-    def _load(self, path: str, tp: type, params: dict[str, str], progress: Progress | None) -> Any:
+    def _load(self, path: str, tp: type, params: dict[str, str], progress: Progress | None,
+              on_page: paging.PageHook | None = None) -> Any:
         c = self._client
-        return self._run(
-            paging.load_all(path, tp, params, progress=progress, page_size=c.page_size, concurrency=c.concurrency)
-        )
+        return self._run(paging.load_all(path, tp, params, progress=progress, page_size=c.page_size,
+                                         concurrency=c.concurrency, on_page=on_page))
 
 
 def _list_params(fields: Iterable[str] | None, filters: dict[str, Any]) -> dict[str, str]:
@@ -41,9 +41,16 @@ class Snapshots(_Resource):
     """``/snapshots/``. In the async client every method returns an awaitable (iter_pages an async iterator)."""
 
     def list(
-        self, *, fields: Iterable[str] | None = None, progress: Progress | None = None, **filters
+        self, *, fields: Iterable[str] | None = None, progress: Progress | None = None,
+        item_type: type = Snapshot, on_page: paging.PageHook | None = None, **filters
     ) -> list[Snapshot]:
-        return self._load("snapshots/detail/", Snapshot, _list_params(fields, filters), progress)
+        """Every snapshot once.
+
+        ``item_type``: decode each object as this msgspec Struct (with a ``uuid``) instead of
+        :class:`Snapshot`, e.g. a lighter one holding only what the caller reads.
+        ``on_page(objects)`` sees each decoded page as it arrives (see ``paging.load_all``).
+        """
+        return self._load("snapshots/detail/", item_type, _list_params(fields, filters), progress, on_page)
 
     def iter_pages(self, *, page_size: int = 500, **filters):
         plan = paging.iter_pages("snapshots/detail/", Snapshot, wire.encode_filters(filters), page_size=page_size)

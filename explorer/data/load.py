@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -11,8 +12,9 @@ from typing import Any
 
 import msgspec
 import pandas as pd
+import pyarrow as pa
 
-from explorer.client import models
+from explorer.client import models, wire
 from explorer.data import frames
 from explorer.data.inventory import Inventory, Source
 
@@ -22,6 +24,13 @@ log = logging.getLogger(__name__)
 Progress = Callable[[str, int, "int | None"], None]
 
 STAGES = ("snapshots", "drives", "billing")
+
+#: What the frames are built from. Asking the API for these fields only (`fields=`) leaves out
+#: owner, permissions, grantees, resource URIs and each drive's list of snapshot refs: a third
+#: fewer bytes to receive and decode (see benchmarks/data.md).
+SNAPSHOT_FIELDS = frames.SnapshotRow.__struct_fields__
+DRIVE_FIELDS = ("uuid", "name", "status", "size", "media", "storage_type", "runtime", "mounted_on",
+                "backup_scheduler", "meta", "tags")
 
 
 def inventory_source(origin: Any = None, *, endpoint: str | None = None, demo: bool | None = None,
@@ -50,7 +59,7 @@ def _currency(*candidates: Any) -> str:
 
 def build_inventory(
     *,
-    snapshots: Sequence[models.Snapshot] = (),
+    snapshots: Sequence[models.Snapshot | frames.SnapshotRow] | pa.Table = (),
     drives: Sequence[models.Drive] = (),
     pricing: models.Pricing | None = None,
     subscriptions: Sequence[models.Subscription] = (),
@@ -62,7 +71,10 @@ def build_inventory(
     source: Source | None = None,
     loaded_at: pd.Timestamp | None = None,
 ) -> Inventory:
-    """Turn decoded API objects into an Inventory. Pure: no IO."""
+    """Turn decoded API objects into an Inventory. Pure: no IO.
+
+    `snapshots` may also be their columns already extracted (`frames.snapshot_table`, `PageColumns`).
+    """
     loaded_at = loaded_at if loaded_at is not None else pd.Timestamp.now(tz="UTC")
     tag_names = {t.uuid: t.name for t in tags if t.name}
     drives_base = frames.drives_base_frame(drives, tag_names)
@@ -81,6 +93,39 @@ def build_inventory(
         source=source or Source(endpoint=""),
         loaded_at=loaded_at,
     )
+
+
+class PageColumns:
+    """Snapshot columns built page by page while later pages are still loading (`on_page` of the list).
+
+    Extracting the columns is the per-object Python part of the frame; done per page it
+    overlaps the server sending the next pages. `table(snapshots)` then reassembles the
+    batches of exactly the pages the client merged into `snapshots`, recognised by object
+    identity, or answers None (a round that was redone, duplicates dropped) and the caller
+    builds from the list instead.
+    """
+
+    def __init__(self) -> None:
+        # id of a page's first object the merged list may start a run with -> (page, batch, skip)
+        self._starts: dict[int, tuple[list, pa.RecordBatch, int]] = {}
+
+    def __call__(self, objects: list) -> None:
+        batch = frames.snapshot_batch(objects)
+        self._starts[id(objects[0])] = (objects, batch, 0)
+        if len(objects) > 1:  # later pages repeat the previous page's last object first; the merge skips it
+            self._starts[id(objects[1])] = (objects, batch, 1)
+
+    def table(self, snapshots: Sequence[frames.SnapshotRow | models.Snapshot]) -> pa.Table | None:
+        parts, i = [], 0
+        while i < len(snapshots):
+            page, batch, skip = self._starts.get(id(snapshots[i]), ((), None, 0))
+            end = i + len(page) - skip
+            if batch is None or page[skip] is not snapshots[i] or end > len(snapshots) \
+                    or snapshots[end - 1] is not page[-1]:
+                return None
+            parts.append(batch.slice(skip))
+            i = end
+        return pa.Table.from_batches(parts, schema=frames.SNAPSHOT_BATCH)
 
 
 def _stage(progress: Progress | None, stage: str):
@@ -103,9 +148,22 @@ def load_inventory(client: Any, *, progress: Progress | None = None, source: Sou
     """Fetch snapshots, drives and billing data through a `CloudSigmaClient` and build the Inventory.
 
     The requests run concurrently on a few threads (httpx clients are thread-safe), so the
-    small billing calls hide behind the long snapshot list instead of adding their latency.
+    small billing calls hide behind the long snapshot list instead of adding their latency,
+    and the snapshot columns are extracted page by page while later pages load (`PageColumns`).
     After a successful load the inventory is saved as the offline cache (unless `cache=False`).
     """
+    # The whole load is one stretch with the cyclic GC paused, as the client does for each large
+    # body: it creates ~300k short-lived containers (the structs' lists) and no cycles. They are
+    # all freed when _load returns, before the GC runs again; a collection in between would
+    # also scan the caller's whole heap (measured in benchmarks/bench_data.py: up to 1 s).
+    with _gc_paused():
+        inv = _load(client, progress, source or inventory_source(client))
+    if cache:
+        _save_cache(inv)
+    return inv
+
+
+def _load(client: Any, progress: Progress | None, source: Source) -> Inventory:
     lock = threading.Lock()
     progress = _locked(progress, lock)
     billing = _billing_calls(client)
@@ -121,17 +179,23 @@ def load_inventory(client: Any, *, progress: Progress | None = None, source: Sou
             progress("billing", done, len(billing))
         return result
 
+    columns = PageColumns()
     with ThreadPoolExecutor(max_workers=2 + len(billing), thread_name_prefix="load-inventory") as pool:
-        snaps = pool.submit(client.snapshots.list, progress=_stage(progress, "snapshots"))
-        drives = pool.submit(client.drives.list, progress=_stage(progress, "drives"))
+        snaps = pool.submit(client.snapshots.list, fields=SNAPSHOT_FIELDS, item_type=frames.SnapshotRow,
+                            progress=_stage(progress, "snapshots"), on_page=columns)
+        drives = pool.submit(client.drives.list, fields=DRIVE_FIELDS, progress=_stage(progress, "drives"))
         parts = {name: pool.submit(counted, call) for name, call in billing}
         # .result() re-raises the first failure (an ExplorerError from the client) in this thread.
         results = {name: f.result() for name, f in parts.items()}
         snapshots, drive_list = snaps.result(), drives.result()
-    inv = build_inventory(snapshots=snapshots, drives=drive_list, source=source or inventory_source(client), **results)
-    if cache:
-        _save_cache(inv)
-    return inv
+    table = columns.table(snapshots)
+    return build_inventory(snapshots=snapshots if table is None else table, drives=drive_list, source=source,
+                           **results)
+
+
+def _gc_paused():
+    """The client's counted GC pause (explorer.client.wire.gc_paused), for a stretch of any size."""
+    return wire.gc_paused(sys.maxsize)
 
 
 def _locked(progress: Progress | None, lock: threading.Lock) -> Progress | None:
@@ -163,6 +227,7 @@ async def load_inventory_async(client: Any, *, progress: Progress | None = None,
     """The async twin of :func:`load_inventory`: every request runs concurrently on an `AsyncCloudSigmaClient`."""
     billing = _billing_calls(client)
     done_billing = 0
+    columns = PageColumns()
 
     async def counted(call):
         nonlocal done_billing
@@ -173,14 +238,17 @@ async def load_inventory_async(client: Any, *, progress: Progress | None = None,
         return result
 
     results = await asyncio.gather(
-        client.snapshots.list(progress=_stage(progress, "snapshots")),
-        client.drives.list(progress=_stage(progress, "drives")),
+        client.snapshots.list(fields=SNAPSHOT_FIELDS, item_type=frames.SnapshotRow,
+                              progress=_stage(progress, "snapshots"), on_page=columns),
+        client.drives.list(fields=DRIVE_FIELDS, progress=_stage(progress, "drives")),
         *(counted(call) for _, call in billing),
     )
     parts = dict(zip([name for name, _ in billing], results[2:], strict=True))
+    table = columns.table(results[0])
     # Building 100k rows takes a moment; keep the event loop (the TUI) responsive.
     inv = await asyncio.to_thread(
-        build_inventory, snapshots=results[0], drives=results[1], source=source or inventory_source(client), **parts
+        build_inventory, snapshots=results[0] if table is None else table, drives=results[1],
+        source=source or inventory_source(client), **parts
     )
     if cache:
         await asyncio.to_thread(_save_cache, inv)
