@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from explorer.data.inventory import Inventory
-from explorer.notebook.series import GIB
+from explorer.data.units import UNKNOWN, human_bytes, money_amount
 
 # Set once when the widget is made; re-sending the whole template on every update is slow.
 _LAYOUT_SKIP = ("template",)
@@ -61,12 +61,8 @@ def source_banner(inventory: Inventory) -> str:
 
 
 def gib(value) -> str:
-    """Bytes as a short GiB string; null as an em dash."""
-    return "—" if pd.isna(value) else f"{value / GIB:,.2f} GiB"
-
-
-def _money(value) -> str:
-    return "—" if value is None or pd.isna(value) else f"{value:,.2f}"
+    """Bytes as the TUI and the report write them (`12.3 GiB`, `512 MiB`); null as `—`."""
+    return human_bytes(value)
 
 
 def snapshot_table_html(snapshots: pd.DataFrame, *, title: str, limit: int = 25, costs: pd.Series | None = None,
@@ -79,8 +75,8 @@ def snapshot_table_html(snapshots: pd.DataFrame, *, title: str, limit: int = 25,
     rows = []
     for _, snap in order.head(limit).iterrows():
         price = None if costs is None else costs.get(snap["uuid"])
-        cost = "" if costs is None else f"<td style='text-align:right'>{_money(price)}</td>"
-        stamp = "—" if pd.isna(snap["timestamp"]) else snap["timestamp"].strftime("%Y-%m-%d %H:%M")
+        cost = "" if costs is None else f"<td style='text-align:right'>{money_amount(price)}</td>"
+        stamp = UNKNOWN if pd.isna(snap["timestamp"]) else snap["timestamp"].strftime("%Y-%m-%d %H:%M")
         rows.append(
             f"<tr><td>{html.escape(str(snap['name']))}</td><td>{stamp}</td>"
             f"<td style='text-align:right'>{gib(snap['allocated_size'])}</td>"
