@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+# The published demo account: defined here only (state.core and the CLI import it from here).
 DEMO_USERNAME = "demo@example.com"
 DEMO_PASSWORD = "demo-password"
 

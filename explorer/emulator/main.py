@@ -8,9 +8,10 @@ from explorer.errors import ConfigError
 
 
 def run(args) -> int:
+    from explorer.emulator import DEMO_PASSWORD, DEMO_USERNAME
     from explorer.emulator.app import create_app
     from explorer.emulator.server import EmulatorServer
-    from explorer.emulator.state.core import DEMO_PASSWORD, DEMO_USERNAME, EmulatorState, parse_users
+    from explorer.emulator.state.core import EmulatorState, parse_users
 
     try:
         users = parse_users(args.user)
@@ -20,6 +21,9 @@ def run(args) -> int:
         raise ConfigError("--fail-rate must be between 0 and 1")
     if args.latency_ms < 0:
         raise ConfigError("--latency-ms must not be negative")
+    for flag, count in (("--drives", args.drives), ("--snapshots", args.snapshots)):
+        if count is not None and count < 0:
+            raise ConfigError(f"{flag} must not be negative (got {count})")
     print("Preparing the demo fleet...", file=sys.stderr, flush=True)
     state = EmulatorState(seed=args.seed, drives=args.drives, snapshots=args.snapshots, users=users, db=args.db)
     app = create_app(state=state, fail_rate=args.fail_rate, latency_ms=args.latency_ms)

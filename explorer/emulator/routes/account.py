@@ -5,9 +5,9 @@ from __future__ import annotations
 from explorer.emulator import billing
 from explorer.emulator.clock import iso_time
 from explorer.emulator.objects import CLONE_NAMING
-from explorer.emulator.routes.base import Ctx, api_route, list_response
+from explorer.emulator.routes.base import Ctx, api_route, list_response, owned
 from explorer.emulator.state.model import Collection
-from explorer.emulator.wire import encode, envelope, is_uuid, json_response, notexist, split_or, validation
+from explorer.emulator.wire import encode, envelope, json_response, notexist, split_or, validation
 
 PRICES = billing.price_objects()
 PRICE_RAWS = [encode(o) for o in PRICES]
@@ -19,10 +19,7 @@ PROFILE_WRITABLE = ("first_name", "last_name", "title", "company", "address", "t
 
 
 def _job(ctx: Ctx):
-    uuid = ctx.request.path_params["uuid"].lower()
-    if not is_uuid(uuid) or uuid not in ctx.acct.jobs:
-        raise notexist(ctx.request.path_params["uuid"])
-    return json_response(raw=ctx.acct.jobs.raw[uuid])
+    return json_response(raw=ctx.acct.jobs.raw[owned(ctx, ctx.acct.jobs)["uuid"]])
 
 
 def _jobs(ctx: Ctx):
@@ -85,9 +82,8 @@ def _profile_put(ctx: Ctx):
     data = ctx.json_object()
     if "clone_naming" in data and data["clone_naming"] not in CLONE_NAMING:
         raise validation("clone_naming", f"clone_naming must be one of: {', '.join(CLONE_NAMING)}")
-    for key in PROFILE_WRITABLE:
-        if key in data:
-            ctx.acct.profile[key] = data[key]
+    # Everything is validated above; the new profile replaces the old one whole (a refused PUT changes nothing).
+    ctx.acct.profile = {**ctx.acct.profile, **{key: data[key] for key in PROFILE_WRITABLE if key in data}}
     ctx.acct.save_account()
     return json_response(ctx.acct.profile)
 

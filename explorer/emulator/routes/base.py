@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import uuid as uuidlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,8 +24,10 @@ from explorer.emulator.wire import (
     envelope,
     fields_param,
     int_param,
+    is_uuid,
     json_response,
     not_allowed,
+    notexist,
     split_or,
     validation,
 )
@@ -61,6 +63,22 @@ class Ctx:
     @property
     def now(self) -> float:
         return self.state.clock.now()
+
+
+def owned(ctx: Ctx, coll: Collection) -> dict:
+    """The caller's object named by the path's `{uuid}`: a malformed, unknown or foreign uuid is a 404."""
+    given = ctx.request.path_params["uuid"]
+    obj = coll.get(given.lower()) if is_uuid(given) else None
+    if obj is None:
+        raise notexist(given)
+    return obj
+
+
+def require_known(coll: Collection, uuids: Iterable[str], point: str = "objects") -> None:
+    """Every uuid names one of the caller's objects; otherwise a 404 listing each unknown uuid once."""
+    unknown = [u for u in dict.fromkeys(uuids) if u not in coll]
+    if unknown:
+        raise ApiFailure(404, [("notexist", point, f"Object with uuid {u} does not exist") for u in unknown])
 
 
 def _authenticate(request: Request, state: EmulatorState) -> Account:

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 from explorer.emulator import schemas
 from explorer.emulator.objects import STORAGE_TYPES, clone_name, make_drive, make_job, short_drive
-from explorer.emulator.routes.base import Ctx, api_route, list_response
+from explorer.emulator.routes.base import Ctx, api_route, list_response, owned, require_known
 from explorer.emulator.routes.fields import meta_of, name_of, tags_of, uuid_list
 from explorer.emulator.routes.snapshots import FILTERS as SNAPSHOT_FILTERS
 from explorer.emulator.routes.snapshots import delete_snapshots
 from explorer.emulator.state.lifecycle import transition_key
 from explorer.emulator.wire import (
-    ApiFailure,
     created_response,
     empty_response,
     forbidden,
-    is_uuid,
     json_response,
     new_uuid,
-    notexist,
     objects_of,
     ref,
     validation,
@@ -26,14 +23,6 @@ from explorer.emulator.wire import (
 FILTERS = (*(f for f in SNAPSHOT_FILTERS if f != "drive"), "status")
 GIB = 1 << 30
 MIN_SIZE, MAX_SIZE = 512 * 1024 * 1024, 15492389427364
-
-
-def _get_drive(ctx: Ctx) -> dict:
-    uuid = ctx.request.path_params["uuid"].lower()
-    drive = ctx.acct.drives.get(uuid) if is_uuid(uuid) else None
-    if drive is None:
-        raise notexist(ctx.request.path_params["uuid"])
-    return drive
 
 
 def _size_of(value, point="size") -> int:
@@ -70,29 +59,37 @@ def _create(ctx: Ctx):
 
 
 def _update(ctx: Ctx):
-    drive = _get_drive(ctx)
+    drive = owned(ctx, ctx.acct.drives)
     data = ctx.json_object()
+    # Validate every field into a new object first: a refused PUT leaves the stored one (and its bytes) as it was.
+    changed = dict(drive)
     if "name" in data:
-        drive["name"] = name_of(data["name"], required=True)
+        changed["name"] = name_of(data["name"], required=True)
     if "meta" in data:
-        drive["meta"] = meta_of(data["meta"])
+        changed["meta"] = meta_of(data["meta"])
     if "tags" in data:
-        drive["tags"] = [ref("tags", t) for t in tags_of(data["tags"], ctx.acct)]
+        changed["tags"] = [ref("tags", t) for t in tags_of(data["tags"], ctx.acct)]
     if "allow_multimount" in data:
-        drive["allow_multimount"] = bool(data["allow_multimount"])
+        changed["allow_multimount"] = bool(data["allow_multimount"])
     # Size and media only change on a drive that is not mounted (silently ignored otherwise, as documented).
+    resize = False
     if drive["status"] == "unmounted":
         if "media" in data and data["media"] in ("disk", "cdrom"):
-            drive["media"] = data["media"]
-        if "size" in data and _size_of(data["size"]) != drive["size"]:
-            drive["size"] = _size_of(data["size"])
-            drive["status"] = "resizing"
-            now = ctx.now
-            ctx.state.schedule(ctx.acct, transition_key(drive["uuid"]),
-                               {"type": "resize", "uuid": drive["uuid"], "start": now,
-                                "due": now + ctx.state.transition_seconds})
-    ctx.acct.drives.put(drive)
-    return json_response(raw=ctx.acct.drives.raw[drive["uuid"]])
+            changed["media"] = data["media"]
+        if "size" in data:
+            size = _size_of(data["size"])
+            if size != drive["size"]:
+                changed["size"], changed["status"], resize = size, "resizing", True
+    if resize:
+        _schedule_resize(ctx, drive["uuid"])
+    ctx.acct.drives.put(changed)
+    return json_response(raw=ctx.acct.drives.raw[changed["uuid"]])
+
+
+def _schedule_resize(ctx: Ctx, duuid: str) -> None:
+    now = ctx.now
+    ctx.state.schedule(ctx.acct, transition_key(duuid), {"type": "resize", "uuid": duuid, "start": now,
+                                                         "due": now + ctx.state.transition_seconds})
 
 
 def delete_drives(acct, uuids: list[str]) -> None:
@@ -115,7 +112,7 @@ def _check_deletable(drive: dict) -> None:
 
 
 def _delete(ctx: Ctx):
-    drive = _get_drive(ctx)
+    drive = owned(ctx, ctx.acct.drives)
     _check_deletable(drive)
     delete_drives(ctx.acct, [drive["uuid"]])
     return empty_response()
@@ -123,9 +120,7 @@ def _delete(ctx: Ctx):
 
 def _bulk_delete(ctx: Ctx):
     uuids = uuid_list(ctx.json())
-    unknown = [u for u in dict.fromkeys(uuids) if u not in ctx.acct.drives]
-    if unknown:
-        raise ApiFailure(404, [("notexist", "objects", f"Object with uuid {u} does not exist") for u in unknown])
+    require_known(ctx.acct.drives, uuids)  # nothing is deleted unless every uuid is known and deletable
     for u in uuids:
         _check_deletable(ctx.acct.drives.get(u))
     delete_drives(ctx.acct, uuids)
@@ -133,7 +128,7 @@ def _bulk_delete(ctx: Ctx):
 
 
 def _action(ctx: Ctx):
-    drive = _get_drive(ctx)
+    drive = owned(ctx, ctx.acct.drives)
     action = ctx.params.get("do")
     data = ctx.json_object(required=False)
     if action == "clone":
@@ -141,14 +136,10 @@ def _action(ctx: Ctx):
     if action == "resize":
         if drive["status"] != "unmounted":
             raise forbidden(f'Cannot resize drive in state "{drive["status"]}". Drive should be in state "unmounted"')
-        drive["size"] = _size_of(data.get("size", drive["size"]))
-        drive["status"] = "resizing"
-        now = ctx.now
-        ctx.state.schedule(ctx.acct, transition_key(drive["uuid"]), {"type": "resize", "uuid": drive["uuid"],
-                                                                     "start": now,
-                                                                     "due": now + ctx.state.transition_seconds})
-        ctx.acct.drives.put(drive)
-        return json_response({"objects": [drive]}, 202)
+        resized = {**drive, "size": _size_of(data.get("size", drive["size"])), "status": "resizing"}
+        _schedule_resize(ctx, drive["uuid"])
+        ctx.acct.drives.put(resized)
+        return json_response({"objects": [resized]}, 202)
     raise validation("do", f"Unknown action {action!r}; drives support do=clone and do=resize")
 
 
@@ -177,7 +168,7 @@ def _clone(ctx: Ctx, source: dict, data: dict) -> dict:
 
 
 def _get(ctx: Ctx):
-    return json_response(raw=ctx.acct.drives.raw[_get_drive(ctx)["uuid"]])
+    return json_response(raw=ctx.acct.drives.raw[owned(ctx, ctx.acct.drives)["uuid"]])
 
 
 routes = [

@@ -5,15 +5,13 @@ from __future__ import annotations
 from explorer.emulator import schemas
 from explorer.emulator.clock import default_snapshot_name
 from explorer.emulator.objects import clone_name, make_drive, make_job, make_snapshot
-from explorer.emulator.routes.base import Ctx, api_route, list_response
+from explorer.emulator.routes.base import Ctx, api_route, list_response, owned, require_known
 from explorer.emulator.routes.fields import meta_of, name_of, tags_of, uuid_list, uuid_of
 from explorer.emulator.state.lifecycle import sync_drive, transition_key
 from explorer.emulator.wire import (
-    ApiFailure,
     created_response,
     empty_response,
     forbidden,
-    is_uuid,
     json_response,
     new_uuid,
     notexist,
@@ -30,16 +28,8 @@ def _list(ctx: Ctx):
     return list_response(ctx, ctx.acct.snapshots, filters=FILTERS)
 
 
-def _get_snapshot(ctx: Ctx) -> dict:
-    uuid = ctx.request.path_params["uuid"].lower()
-    snap = ctx.acct.snapshots.get(uuid) if is_uuid(uuid) else None
-    if snap is None:
-        raise notexist(ctx.request.path_params["uuid"])
-    return snap
-
-
 def _get(ctx: Ctx):
-    return json_response(raw=ctx.acct.snapshots.raw[_get_snapshot(ctx)["uuid"]])
+    return json_response(raw=ctx.acct.snapshots.raw[owned(ctx, ctx.acct.snapshots)["uuid"]])
 
 
 def _create(ctx: Ctx):
@@ -84,18 +74,20 @@ def _create(ctx: Ctx):
 
 
 def _update(ctx: Ctx):
-    snap = _get_snapshot(ctx)
+    snap = owned(ctx, ctx.acct.snapshots)
     data = ctx.json_object()
     if data.get("drive") is not None and uuid_of(data["drive"], "drive") != snap["drive"]["uuid"]:
         raise validation("drive", "The drive of a snapshot cannot be changed")
+    # Validate every field into a new object first: a refused PUT leaves the stored one (and its bytes) as it was.
+    changed = dict(snap)
     if "name" in data:
-        snap["name"] = name_of(data["name"]) or snap["name"]
+        changed["name"] = name_of(data["name"]) or snap["name"]
     if "meta" in data:
-        snap["meta"] = meta_of(data["meta"])  # PUT replaces the whole meta
+        changed["meta"] = meta_of(data["meta"])  # PUT replaces the whole meta
     if "tags" in data:
-        snap["tags"] = [ref("tags", t) for t in tags_of(data["tags"], ctx.acct)]
-    ctx.acct.snapshots.put(snap)
-    return json_response(raw=ctx.acct.snapshots.raw[snap["uuid"]])
+        changed["tags"] = [ref("tags", t) for t in tags_of(data["tags"], ctx.acct)]
+    ctx.acct.snapshots.put(changed)
+    return json_response(raw=ctx.acct.snapshots.raw[changed["uuid"]])
 
 
 def delete_snapshots(acct, uuids: list[str]) -> None:
@@ -114,22 +106,19 @@ def delete_snapshots(acct, uuids: list[str]) -> None:
 
 
 def _delete(ctx: Ctx):
-    delete_snapshots(ctx.acct, [_get_snapshot(ctx)["uuid"]])
+    delete_snapshots(ctx.acct, [owned(ctx, ctx.acct.snapshots)["uuid"]])
     return empty_response()
 
 
 def _bulk_delete(ctx: Ctx):
     uuids = uuid_list(ctx.json())
-    unknown = [u for u in dict.fromkeys(uuids) if u not in ctx.acct.snapshots]
-    if unknown:
-        # Safe choice: nothing is deleted unless every uuid is known; each unknown one is listed.
-        raise ApiFailure(404, [("notexist", "objects", f"Object with uuid {u} does not exist") for u in unknown])
+    require_known(ctx.acct.snapshots, uuids)  # safe choice: nothing is deleted unless every uuid is known
     delete_snapshots(ctx.acct, uuids)
     return empty_response()
 
 
 def _action(ctx: Ctx):
-    snap = _get_snapshot(ctx)
+    snap = owned(ctx, ctx.acct.snapshots)
     action = ctx.params.get("do")
     if action != "clone":
         raise validation("do", f"Unknown action {action!r}; snapshots support do=clone")

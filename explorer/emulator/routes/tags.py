@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from explorer.emulator.objects import make_tag
-from explorer.emulator.routes.base import Ctx, api_route, list_response
+from explorer.emulator.routes.base import Ctx, api_route, list_response, owned
 from explorer.emulator.routes.fields import meta_of, name_of, uuid_of
 from explorer.emulator.state.model import Account, Collection
 from explorer.emulator.wire import (
     created_response,
     empty_response,
     fields_param,
-    is_uuid,
     json_response,
     new_uuid,
     notexist,
@@ -36,60 +35,64 @@ def _full(acct: Account, tag: dict) -> dict:
     return {**tag, "resources": _resources(acct, tag["uuid"])}
 
 
-def _get_tag(ctx: Ctx) -> dict:
-    uuid = ctx.request.path_params["uuid"].lower()
-    tag = ctx.acct.tags.get(uuid) if is_uuid(uuid) else None
-    if tag is None:
-        raise notexist(ctx.request.path_params["uuid"])
-    return tag
-
-
-def _assign(acct: Account, tag_uuid: str, resources) -> None:
-    """Make exactly `resources` (uuids of drives or snapshots) carry the tag; PUT replaces the list."""
+def _resources_of(acct: Account, resources) -> set[str]:
+    """Validate a tag's `resources` (uuids of the caller's drives or snapshots) without changing anything."""
     if not isinstance(resources, list):
         raise validation("resources", "Resources must be a list of uuids")
     wanted = {uuid_of(r, "resources") for r in resources}
     for u in wanted:
         if u not in acct.drives and u not in acct.snapshots:
             raise notexist(u, "resources")
+    return wanted
+
+
+def _assign(acct: Account, tag_uuid: str, wanted: set[str]) -> None:
+    """Make exactly the (validated) `wanted` objects carry the tag; PUT replaces the list."""
     for res_type in TAGGABLE:
         coll = acct.collections[res_type]
         for obj in list(coll):
             has = any(t["uuid"] == tag_uuid for t in obj["tags"])
             if has != (obj["uuid"] in wanted):
-                obj["tags"] = ([t for t in obj["tags"] if t["uuid"] != tag_uuid] if has
-                               else [*obj["tags"], ref("tags", tag_uuid)])
-                coll.put(obj)
+                tags = ([t for t in obj["tags"] if t["uuid"] != tag_uuid] if has
+                        else [*obj["tags"], ref("tags", tag_uuid)])
+                coll.put({**obj, "tags": tags})
 
 
 def _create(ctx: Ctx):
-    specs = [(name_of(s.get("name"), required=True), meta_of(s.get("meta")), s.get("resources"))
+    acct = ctx.acct
+    # Validate every item, resources included, before anything is written: a refused item creates nothing.
+    specs = [(name_of(s.get("name"), required=True), meta_of(s.get("meta")),
+              None if s.get("resources") is None else _resources_of(acct, s["resources"]))
              for s in objects_of(ctx.json())]
     created = []
-    for name, meta, resources in specs:
-        tag = ctx.acct.tags.put(make_tag(uuid=new_uuid(), name=name, owner=ctx.acct.owner_ref, meta=meta))
-        if resources is not None:
-            _assign(ctx.acct, tag["uuid"], resources)
-        created.append(_full(ctx.acct, tag))
+    for name, meta, wanted in specs:
+        tag = acct.tags.put(make_tag(uuid=new_uuid(), name=name, owner=acct.owner_ref, meta=meta))
+        if wanted is not None:
+            _assign(acct, tag["uuid"], wanted)
+        created.append(_full(acct, tag))
     return created_response(created)
 
 
 def _update(ctx: Ctx):
-    tag = _get_tag(ctx)
+    acct = ctx.acct
+    tag = owned(ctx, acct.tags)
     data = ctx.json_object()
+    # Validate every field into a new object first: a refused PUT leaves the tag and its objects as they were.
+    changed = dict(tag)
     if "name" in data:
-        tag["name"] = name_of(data["name"], required=True)
+        changed["name"] = name_of(data["name"], required=True)
     if "meta" in data:
-        tag["meta"] = meta_of(data["meta"])
-    ctx.acct.tags.put(tag)
-    if "resources" in data:
-        _assign(ctx.acct, tag["uuid"], data["resources"])
-    return json_response(_full(ctx.acct, tag))
+        changed["meta"] = meta_of(data["meta"])
+    wanted = _resources_of(acct, data["resources"]) if "resources" in data else None
+    acct.tags.put(changed)
+    if wanted is not None:
+        _assign(acct, changed["uuid"], wanted)
+    return json_response(_full(acct, changed))
 
 
 def _delete(ctx: Ctx):
-    tag = _get_tag(ctx)
-    _assign(ctx.acct, tag["uuid"], [])
+    tag = owned(ctx, ctx.acct.tags)
+    _assign(ctx.acct, tag["uuid"], set())
     ctx.acct.tags.remove(tag["uuid"])
     return empty_response()
 
@@ -116,7 +119,7 @@ def _list(ctx: Ctx):
 
 
 def _tagged(ctx: Ctx):
-    tag = _get_tag(ctx)
+    tag = owned(ctx, ctx.acct.tags)
     kind = ctx.request.path_params["kind"]
     if kind not in TAGGABLE:
         raise notexist(kind)
@@ -131,7 +134,7 @@ def _tagged(ctx: Ctx):
 routes = [
     api_route("/api/2.0/tags/", {"GET": _list, "POST": _create}),
     api_route("/api/2.0/tags/detail/", {"GET": _list}),
-    api_route("/api/2.0/tags/{uuid}/", {"GET": lambda c: json_response(_full(c.acct, _get_tag(c))),
+    api_route("/api/2.0/tags/{uuid}/", {"GET": lambda c: json_response(_full(c.acct, owned(c, c.acct.tags))),
                                              "PUT": _update, "DELETE": _delete}),
     api_route("/api/2.0/tags/{uuid}/{kind}/", {"GET": _tagged}),
     api_route("/api/2.0/tags/{uuid}/{kind}/detail/", {"GET": _tagged}),

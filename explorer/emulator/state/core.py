@@ -9,12 +9,13 @@ from contextlib import contextmanager
 
 import msgspec
 
+from explorer.emulator import DEMO_PASSWORD, DEMO_USERNAME
 from explorer.emulator.clock import SimClock, iso_time
 from explorer.emulator.state.model import KINDS, Account, hash_password
 from explorer.emulator.state.store import NullStore, Store
 
-DEMO_USERNAME = "demo@example.com"
-DEMO_PASSWORD = "demo-password"
+__all__ = ["DEMO_PASSWORD", "DEMO_USERNAME", "EmulatorState", "parse_users"]
+
 DEFAULT_TRANSITION_SECONDS = 2.0
 
 

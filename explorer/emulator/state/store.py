@@ -11,6 +11,8 @@ from typing import Any
 
 import msgspec
 
+from explorer.errors import EmulatorError
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS objects (
     account TEXT NOT NULL,
@@ -28,14 +30,22 @@ class Store:
 
     def __init__(self, path: str | Path):
         self.path = str(path)
-        if self.path != ":memory:" and not os.path.exists(self.path):
-            # Account records live here (hashed passwords, but still): readable by the owner only.
-            os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
-        # One connection used under the state lock; the server thread and callers share it.
-        self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA synchronous=NORMAL")
-        self._conn.executescript(_SCHEMA)
+        conn = None
+        try:
+            if self.path != ":memory:" and not os.path.exists(self.path):
+                # Account records live here (hashed passwords, but still): readable by the owner only.
+                os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
+            # One connection used under the state lock; the server thread and callers share it.
+            conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.executescript(_SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            if conn is not None:
+                conn.close()
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise EmulatorError(f"cannot open the emulator database {self.path}: {reason}") from None
+        self._conn = conn
         self._pending: dict[tuple[str, str, str], bytes | None] = {}
         self._lock = threading.Lock()
 
