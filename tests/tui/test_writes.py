@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from explorer.errors import NotFoundError
+from explorer.errors import NotFoundError, TransportError
 from explorer.tui.messages import JobProgress
 from explorer.tui.screens.confirm_delete import ConfirmDeleteScreen
 from explorer.tui.screens.snapshot_form import SnapshotFormScreen
@@ -145,6 +145,32 @@ async def test_bulk_delete_reports_the_item_that_failed(client):
         assert all(by_label[marked[u]].ok for u in marked if u != gone)
         await wait_until(pilot, lambda: not app.browser.marks, what="marks of deleted rows to go")
     assert len(await client.snapshots.list()) == 27
+
+
+async def test_lost_connection_while_verifying_a_delete_still_reports_each_item_and_refreshes(client, monkeypatch):
+    app = new_app(client)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot, app)
+        await pilot.press("space", "space", "space")
+        marked = dict(app.browser.view.frame.set_index("uuid").loc[sorted(app.browser.marks), "name"])
+        real_list = client.snapshots.list
+
+        async def list_failing_to_verify(*args, **kwargs):
+            if "uuid" in kwargs:  # the verification poll; the reload lists everything
+                raise TransportError("connection reset while verifying")
+            return await real_list(*args, **kwargs)
+
+        monkeypatch.setattr(client.snapshots, "list", list_failing_to_verify)
+        generation = app.browser.generation
+        await pilot.press("ctrl+d", "y")
+        report = await _reported(pilot, app, "Deleted 0 of 3")
+        assert sorted(o.label for o in report.outcomes) == sorted(marked.values())
+        expected = "deletion started, not verified: connection reset while verifying"
+        assert {o.detail for o in report.outcomes} == {expected}
+        # the reload afterwards shows they are gone, and their marks go with them
+        await wait_until(pilot, lambda: app.browser.full_generation > generation and not app.browser.marks,
+                         what="the reload after the delete")
+        assert not set(marked) & set(app.browser.view.frame["uuid"])
 
 
 async def test_clone_is_followed_until_the_drive_is_unmounted(client):
