@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from explorer.client.auth import Secret, as_secret
 from explorer.client.regions import resolve_endpoint
@@ -74,12 +75,29 @@ def parse_config_text(text: str) -> dict[str, str]:
         if "=" not in line:
             raise ConfigError(f"line {number} is not 'key = value'")
         key, value = (part.strip() for part in line.split("=", 1))
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-            value = value[1:-1]
-        elif " #" in value:
-            value = value.split(" #", 1)[0].rstrip()
-        values[key.lower()] = value
+        values[key.lower()] = _config_value(value, number)
     return values
+
+
+def _config_value(value: str, number: int) -> str:
+    """One value: a trailing ``# comment`` is cut only outside quotes, then the quotes are removed.
+
+    As ConfigObj: ``"pa ss#1"   # note`` is ``pa ss#1``. An unquoted value keeps a ``#`` that
+    is not preceded by whitespace (``pa#ss``). Messages never quote the value (it may be a password).
+    """
+    if value[:1] in ("'", '"'):
+        quote = value[0]
+        end = value.find(quote, 1)
+        if end < 0:
+            raise ConfigError(f"line {number}: the value's opening {quote} is never closed")
+        rest = value[end + 1:].strip()
+        if rest and not rest.startswith("#"):
+            raise ConfigError(f"line {number}: unexpected text after the closing {quote} of the value")
+        return value[1:end]
+    for i, char in enumerate(value):
+        if char == "#" and (i == 0 or value[i - 1].isspace()):
+            return value[:i].rstrip()
+    return value
 
 
 def read_config_file(path: Path) -> dict[str, str]:
@@ -150,6 +168,19 @@ def load_settings(
                 return layer[key], name
         return None, None
 
+    def secret(key: str, username: str | None) -> tuple[str | None, str | None]:
+        """The first ``key`` (password or token) that belongs to ``username``.
+
+        A secret goes with the username of its own layer: one from a layer that names
+        another user is never used (``--username other@x`` does not get the config file's
+        password). A layer naming no user supplies a secret for whichever user was chosen.
+        """
+        for name, layer in layers:
+            owner = layer.get("username")
+            if layer.get(key) and (not owner or not username or owner.casefold() == username.casefold()):
+                return layer[key], name
+        return None, None
+
     # Endpoint and region travel together: the first layer that names a place decides.
     endpoint = region = where = None
     for name, layer in layers:
@@ -157,8 +188,8 @@ def load_settings(
             endpoint, region, where = layer.get("endpoint"), layer.get("region"), name
             break
     username, user_from = first("username")
-    token, token_from = first("token")
-    password, _ = first("password")
+    token, token_from = secret("token", username)
+    password, password_from = secret("password", username)
     method = (conf.get("login_method") or "basic").lower()
     if method == "none":
         return Settings(demo=True, offline=offline, source="config file", config_path=conf_path)
@@ -182,6 +213,10 @@ def load_settings(
         )
     if auth_method == "token" and not token:
         raise ConfigError("login_method is token but no token is set (CLOUDSIGMA_TOKEN)")
+    secret_from = token_from if auth_method == "token" else password_from
+    if secret_from and secret_from != where:
+        _check_secret_host(dict(layers), secret_from, "token" if auth_method == "token" else "password",
+                           api_endpoint, where or "environment")
     if auth_method != "token" and not password:
         password = prompt(username)
     settings = Settings(
@@ -196,6 +231,53 @@ def load_settings(
         config_path=conf_path,
     )
     return settings
+
+
+_LOCATION_NAMES = {
+    "flags": ("--region", "--endpoint"),
+    "environment": ("CLOUDSIGMA_REGION", "CLOUDSIGMA_API_ENDPOINT"),
+    "config file": ("region", "api_endpoint"),
+}
+
+
+def _location_setting(layer: Mapping[str, Any], layer_name: str) -> str:
+    """Which setting of the layer names its location (``--endpoint`` beats ``--region``)."""
+    region_key, endpoint_key = _LOCATION_NAMES[layer_name]
+    return endpoint_key if layer.get("endpoint") else region_key
+
+
+def _host(endpoint: str) -> tuple[str, str]:
+    parts = urlsplit(endpoint)
+    return parts.scheme, parts.netloc.lower()
+
+
+def _check_secret_host(layers: Mapping[str, Mapping[str, Any]], secret_from: str, what: str, api_endpoint: str,
+                       location_from: str) -> None:
+    """Refuse a secret configured for one host when the location (from another source) is a different host.
+
+    A secret from a source that names no location is not tied to a host and may be used.
+    """
+    layer = layers[secret_from]
+    if not (layer.get("endpoint") or layer.get("region")):
+        return
+    own_setting = _location_setting(layer, secret_from)
+    try:
+        own = resolve_endpoint(region=None if layer.get("endpoint") else layer.get("region"),
+                               endpoint=layer.get("endpoint"))
+    except ConfigError as exc:
+        raise ConfigError(
+            f"the {what} in the {secret_from} goes with its {own_setting}, which is not usable ({exc}); "
+            "fix that setting before its credentials can be used"
+        ) from None
+    if _host(own) == _host(api_endpoint):
+        return
+    setting = _location_setting(layers[location_from], location_from)
+    raise ConfigError(
+        f"refusing to send the {what} from the {secret_from} (set for {urlsplit(own).netloc} by its {own_setting}) "
+        f"to {urlsplit(api_endpoint).netloc} ({setting} in the {location_from}): CloudSigma accounts are per "
+        f"location. Give that location's credentials (CLOUDSIGMA_USERNAME with CLOUDSIGMA_PASSWORD or "
+        f"CLOUDSIGMA_TOKEN), or drop {setting} to use the {secret_from}'s location"
+    )
 
 
 def with_endpoint(settings: Settings, endpoint: str, username: str, password: str) -> Settings:

@@ -40,6 +40,23 @@ def put(path: str, tp: Any, body: dict[str, Any]) -> wire.Plan:
     return (yield wire.Call("PUT", path, body=body, decode=wire.typed(tp)))
 
 
+def update_snapshot(uuid: str, body: dict[str, Any], drive: Any = None) -> wire.Plan:
+    """PUT a snapshot with its drive uuid in the body (the documented edit request; the schema requires it)."""
+    path = uuid_path("snapshots", uuid)
+    if isinstance(drive, str) or drive is None:
+        drive_uuid = drive or None
+    else:
+        drive_uuid = drive.get("uuid") if isinstance(drive, dict) else getattr(drive, "uuid", None)
+    if drive is not None and not drive_uuid:
+        raise errors.ValidationError(f"drive must be a drive uuid, got {drive!r}")
+    if drive_uuid is None:
+        current: Snapshot = yield from get(path, Snapshot)
+        if current.drive is None:
+            raise errors.DecodeError(f"GET {path} answered a snapshot without its drive")
+        drive_uuid = current.drive.uuid
+    return (yield from put(path, Snapshot, {"drive": drive_uuid, **body}))
+
+
 def delete(path: str, body: Any = None) -> wire.Plan:
     yield wire.Call("DELETE", path, body=body, gone_ok_on_retry=True)
 

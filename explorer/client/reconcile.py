@@ -1,9 +1,19 @@
 """Creating snapshots and cloning them without ever making a duplicate after a lost answer.
 
-A POST is not idempotent, so after an ambiguous failure (sent, but the answer was lost)
-these plans look for what the request would have created before deciding to send it
-again. Snapshots are named client-side when the user gave no name, so they can be
-found by name; a clone is found as a new drive named after the snapshot.
+A POST is not idempotent, so after an ambiguous failure (sent, but the answer was lost or
+a gateway error came back) these plans look for what the request would have created. On
+the real API a gateway error can arrive while the backend is still working, so they keep
+looking for :data:`RECONCILE_GRACE` seconds before deciding anything.
+
+- Snapshots are named client-side when the user gave no name, so they can be found by
+  name and drive; the ones still missing after the window are sent again, but only once
+  (:data:`CREATE_RESENDS`): a second ambiguous failure ends in OutcomeUnknownError.
+- A clone is never sent again after an ambiguous failure (a duplicate is a full-size
+  drive): the new drive is looked for, and if it does not turn up the plan raises
+  OutcomeUnknownError naming the drive to look for.
+
+Requests that provably never left (connect errors) or were refused with 429 are retried
+by the driver's retry policy, before any of this.
 """
 
 from __future__ import annotations
@@ -22,8 +32,10 @@ from explorer.client.models import Drive, Objects, Page, Snapshot, UuidOnly
 
 log = logging.getLogger(__name__)
 
-RECONCILE_GRACE = 2.0
+RECONCILE_GRACE = 30.0
 """Seconds to keep looking for the object a lost request may still be creating."""
+CREATE_RESENDS = 1
+"""How often a snapshot create is sent again after an ambiguous failure (whose object did not turn up)."""
 RECONCILE_POLL = 0.25
 
 
@@ -70,9 +82,14 @@ def _poll_until(lookup: Callable[[], wire.Plan], enough: Callable[[Any], bool], 
 
 
 def create_snapshots(
-    specs: list[dict[str, Any]], *, attempts: int = 3, grace: float = RECONCILE_GRACE, now: datetime | None = None
+    specs: list[dict[str, Any]], *, grace: float = RECONCILE_GRACE, resends: int = CREATE_RESENDS,
+    now: datetime | None = None,
 ) -> wire.Plan:
-    """Plan: create snapshots; after a lost answer, adopt the ones that exist and resend only the rest."""
+    """Plan: create snapshots; after a lost answer, adopt the ones that turn up and resend only the rest.
+
+    After an ambiguous failure the snapshots are looked up by name and drive for ``grace``
+    seconds; the missing ones are sent again at most ``resends`` times in all.
+    """
     pending = snapshot_bodies(specs, now)
     if not pending:
         return []
@@ -91,7 +108,7 @@ def create_snapshots(
         page = yield wire.Call("GET", "snapshots/detail/", lookup_params, decode=wire.typed(Page[Snapshot]))
         return _match_new(page.objects, pending, [i for i in order if i not in found], known)
 
-    for attempt in range(1, attempts + 1):
+    for sent in range(resends + 1):
         todo = [i for i in order if i not in found]
         try:
             answer: Objects = yield wire.Call(
@@ -99,25 +116,40 @@ def create_snapshots(
                 decode=wire.typed(Objects[Snapshot]),
             )
         except errors.OutcomeUnknownError as exc:
-            log.info("snapshot create answer lost (%s); looking the snapshots up by name", exc)
+            log.info("snapshot create answer lost (%s); looking the snapshots up by name for up to %g s", exc, grace)
             wanted = len(todo)
             matched = yield from _poll_until(lookup, lambda m, n=wanted: len(m) == n, grace)
             found.update(matched)
             known.update(s.uuid for s in matched.values())
             if len(found) == len(pending):
                 return [found[i] for i in order]
-            if attempt == attempts:
-                missing = ", ".join(pending[i]["name"] for i in order if i not in found)
+            if sent == resends:
+                missing = ", ".join(repr(pending[i]["name"]) for i in order if i not in found)
                 raise errors.OutcomeUnknownError(
-                    f"could not confirm that snapshot(s) {missing} were created after {attempts} attempts ({exc}); "
+                    f"could not confirm that snapshot(s) {missing} were created ({exc}); they may still appear: "
                     "list the drive's snapshots by that name before trying again",
                     method="POST", url=exc.url,
                 ) from exc
+            log.info("snapshot(s) not found after %g s; sending the create once more", grace)
             continue
-        for i, snap in zip(todo, answer.objects, strict=False):
-            found[i] = snap
-        return [found[i] for i in order if i in found]
+        found.update(_pair_answer(answer.objects, pending, todo))
+        return [found[i] for i in order]
     raise AssertionError("unreachable")
+
+
+def _pair_answer(objects: list[Snapshot], pending: list[dict[str, Any]], todo: list[int]) -> dict[int, Snapshot]:
+    """The created snapshots of a successful answer, one per request, or DecodeError naming the missing ones."""
+    if len(objects) == len(todo):
+        return dict(zip(todo, objects, strict=True))
+    paired = _match_new(objects, pending, todo, set())
+    missing = [pending[i]["name"] for i in todo if i not in paired]
+    if not missing:
+        return paired
+    raise errors.DecodeError(
+        f"POST snapshots/ answered {len(objects)} snapshot(s) for {len(todo)} requested; missing from the answer: "
+        + ", ".join(repr(n) for n in missing)
+        + " (they may exist: list the drive's snapshots by that name before trying again)"
+    )
 
 
 def _match_new(
@@ -162,9 +194,14 @@ def clone_name_stem(name: str) -> str:
 
 
 def clone_snapshot(
-    uuid: str, body: dict[str, Any], params: dict[str, str], *, attempts: int = 3, grace: float = RECONCILE_GRACE
+    uuid: str, body: dict[str, Any], params: dict[str, str], *, grace: float = RECONCILE_GRACE
 ) -> wire.Plan:
-    """Plan: clone a snapshot to a new drive; after a lost answer, adopt the new drive if it exists."""
+    """Plan: clone a snapshot to a new drive.
+
+    The POST is sent once: after an ambiguous failure the new drive is looked for during
+    ``grace`` seconds and adopted when exactly one turned up; otherwise OutcomeUnknownError
+    says which drive name to look for. A clone is never sent again here.
+    """
     snap: Snapshot = yield wire.Call("GET", f"snapshots/{uuid}/", decode=wire.typed(Snapshot))
     expected = body.get("name") or snap.name or uuid
     stem = clone_name_stem(expected)
@@ -178,28 +215,28 @@ def clone_snapshot(
         page = yield wire.Call("GET", "drives/detail/", lookup_params, decode=wire.typed(Page[Drive]))
         return [d for d in page.objects if d.uuid not in known]
 
-    for attempt in range(1, attempts + 1):
-        try:
-            return (
-                yield wire.Call(
-                    "POST", f"snapshots/{uuid}/action/", {"do": "clone", **params}, body=body,
-                    decode=decode_clone_answer,
-                )
+    try:
+        return (
+            yield wire.Call(
+                "POST", f"snapshots/{uuid}/action/", {"do": "clone", **params}, body=body,
+                decode=decode_clone_answer,
             )
-        except errors.OutcomeUnknownError as exc:
-            log.info("clone answer lost (%s); looking for the new drive", exc)
-            new = yield from _poll_until(lookup, bool, grace)
-            if len(new) == 1:
-                return new[0]
-            hint = f"look for a drive named like {expected!r} (status cloning_dst) before cloning again"
-            if len(new) > 1:
-                uuids = ", ".join(d.uuid for d in new)
-                raise errors.OutcomeUnknownError(
-                    f"cloning snapshot {uuid}: its answer was lost and several new drives appeared ({uuids}); {hint}",
-                    method="POST", url=exc.url,
-                ) from exc
-            if attempt == attempts:
-                raise errors.OutcomeUnknownError(
-                    f"cloning snapshot {uuid} may or may not have started ({exc}); {hint}", method="POST", url=exc.url
-                ) from exc
-    raise AssertionError("unreachable")
+        )
+    except errors.OutcomeUnknownError as exc:
+        log.info("clone answer lost (%s); looking for the new drive for up to %g s", exc, grace)
+        new = yield from _poll_until(lookup, bool, grace)
+        if len(new) == 1:
+            return new[0]
+        named = f"named {expected!r}" if body.get("name") else f"named like {expected!r}"
+        hint = f"look for a drive {named} (status cloning_dst) in the drive list before cloning again"
+        if new:
+            uuids = ", ".join(d.uuid for d in new)
+            raise errors.OutcomeUnknownError(
+                f"cloning snapshot {uuid}: its answer was lost and several new drives appeared ({uuids}); {hint}",
+                method="POST", url=exc.url,
+            ) from exc
+        raise errors.OutcomeUnknownError(
+            f"cloning snapshot {uuid} may or may not have started ({exc}); no new drive appeared within "
+            f"{grace:g} s; it was not sent again: {hint}",
+            method="POST", url=exc.url,
+        ) from exc

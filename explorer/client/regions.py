@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from typing import NamedTuple
 from urllib.parse import urlsplit, urlunsplit
 
@@ -63,6 +64,11 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def _shown(url: str) -> str:
+    """The URL for a message, without any ``user:password@`` it may carry."""
+    return repr(re.sub(r"//[^/?#]*@", "//***@", url))
+
+
 def normalize_endpoint(url: str, *, in_process: bool = False) -> str:
     """Return ``scheme://host[:port]/api/2.0/`` for a URL given with or without the API path.
 
@@ -72,10 +78,16 @@ def normalize_endpoint(url: str, *, in_process: bool = False) -> str:
     """
     raw = url.strip()
     if "://" not in raw:
-        raise ConfigError(f"endpoint {url!r} is not a URL; expected e.g. https://zrh.cloudsigma.com/api/2.0/")
-    parts = urlsplit(raw)
+        raise ConfigError(f"endpoint {_shown(url)} is not a URL; expected e.g. https://zrh.cloudsigma.com/api/2.0/")
+    try:
+        parts = urlsplit(raw)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number in 0-65535
+    except ValueError as exc:
+        raise ConfigError(
+            f"endpoint {_shown(url)} is not a valid URL ({exc}); expected e.g. https://zrh.cloudsigma.com/api/2.0/"
+        ) from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(f"endpoint {url!r} must be an http(s) URL with a host")
+        raise ConfigError(f"endpoint {_shown(url)} must be an http(s) URL with a host")
     if parts.username or parts.password:
         # Never keep credentials embedded in a URL: URLs end up in logs and error messages.
         raise ConfigError("put credentials in CLOUDSIGMA_USERNAME/CLOUDSIGMA_PASSWORD, not in the endpoint URL")

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from explorer import errors
 from explorer.client import paging, plans, reconcile, wire
 from explorer.client.models import Drive, Job, Snapshot, Tag
 
@@ -61,18 +62,20 @@ class Snapshots(_Resource):
 
     def create(self, drive: str, *, name: str | None = None, meta: dict | None = None, tags: list | None = None):
         spec = {"drive": drive, "name": name, "meta": meta, "tags": tags}
-        plan = reconcile.create_snapshots([spec], attempts=self._client.retry.max_attempts,
-                                          grace=self._client.reconcile_grace)
+        plan = reconcile.create_snapshots([spec], grace=self._client.reconcile_grace)
         return self._run(_first(plan))
 
     def create_many(self, specs: list[dict[str, Any]]) -> list[Snapshot]:
-        c = self._client
-        return self._run(reconcile.create_snapshots(list(specs), attempts=c.retry.max_attempts,
-                                                    grace=c.reconcile_grace))
+        return self._run(reconcile.create_snapshots(list(specs), grace=self._client.reconcile_grace))
 
-    def update(self, uuid: str, *, name: str | None = None, meta: dict | None = None, tags: list | None = None):
+    def update(self, uuid: str, *, name: str | None = None, meta: dict | None = None, tags: list | None = None,
+               drive: Any = None):
+        """PUT the changed fields plus the snapshot's drive, which the documented edit request carries.
+
+        ``drive`` (a uuid or an object with one) saves the GET that otherwise looks it up.
+        """
         body = plans.given(name=name, meta=meta, tags=None if tags is None else [getattr(t, "uuid", t) for t in tags])
-        return self._run(plans.put(plans.uuid_path("snapshots", uuid), Snapshot, body))
+        return self._run(plans.update_snapshot(uuid, body, drive))
 
     def delete(self, uuid: str) -> None:
         return self._run(plans.delete(plans.uuid_path("snapshots", uuid)))
@@ -85,9 +88,7 @@ class Snapshots(_Resource):
         body = {k: v for k, v in {"name": name, "media": media, "affinities": affinities}.items() if v is not None}
         params = {"avoid": ",".join(avoid)} if avoid else {}
         plans.uuid_path("snapshots", uuid)
-        c = self._client
-        return self._run(reconcile.clone_snapshot(uuid, body, params, attempts=c.retry.max_attempts,
-                                                  grace=c.reconcile_grace))
+        return self._run(reconcile.clone_snapshot(uuid, body, params, grace=self._client.reconcile_grace))
 
     def wait_for_status(self, uuid: str, status: str = "available", *, timeout: float = 600, poll: float = 1.0):
         return self._run(plans.wait_for_status(uuid, status, timeout=timeout, poll=poll))
@@ -95,6 +96,8 @@ class Snapshots(_Resource):
 
 def _first(plan: wire.Plan) -> wire.Plan:
     created = yield from plan
+    if not created:  # create_snapshots answers one per spec or raises; never index an empty answer
+        raise errors.DecodeError("POST snapshots/ answered no snapshot for the one requested")
     return created[0]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 
 import pytest
 
@@ -165,3 +166,28 @@ async def test_user_agent_names_the_explorer(api):
         api.client._http.event_hooks = {"request": [hook]}
     await api(api.client.balance())
     assert seen and seen[0].startswith("snapshot-explorer/")
+
+
+async def test_update_sends_the_snapshots_drive_as_the_documented_edit_request_does(api):
+    sent = []
+
+    def record(request):
+        sent.append((request.method, request.url.path, json.loads(request.content) if request.content else None))
+
+    async def record_async(request):
+        record(request)
+
+    api.client._http.event_hooks = {"request": [record_async if api.kind.startswith("async") else record]}
+    snap = (await api(api.client.snapshots.list()))[5]
+    path = f"/api/2.0/snapshots/{snap.uuid}/"
+    sent.clear()
+    renamed = await api(api.client.snapshots.update(snap.uuid, name="edited"))
+    # Without the drive it is looked up first, then sent with the change.
+    assert sent == [("GET", path, None), ("PUT", path, {"drive": snap.drive.uuid, "name": "edited"})]
+    assert renamed.name == "edited" and renamed.drive.uuid == snap.drive.uuid
+    sent.clear()
+    await api(api.client.snapshots.update(snap.uuid, meta={"k": "v"}, drive=snap.drive))
+    assert sent == [("PUT", path, {"drive": snap.drive.uuid, "meta": {"k": "v"}})]  # no GET when the caller knows
+    sent.clear()
+    await api(api.client.snapshots.update(snap.uuid, name=snap.name, drive=snap.drive.uuid))
+    assert sent == [("PUT", path, {"drive": snap.drive.uuid, "name": snap.name})]
