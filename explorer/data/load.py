@@ -222,6 +222,23 @@ def _billing_calls(client: Any) -> list[tuple[str, Callable[[], Any]]]:
     ]
 
 
+async def gather_or_cancel(*aws: Any) -> list[Any]:
+    """`asyncio.gather`, except that the first failure cancels the others instead of leaving them running.
+
+    (A failed load must not keep a 100k-snapshot list downloading in the background.) The failure
+    is raised as itself, not wrapped in an ExceptionGroup, so callers still catch `ExplorerError`.
+    """
+    tasks = [asyncio.ensure_future(a) for a in aws]
+    try:
+        return await asyncio.gather(*tasks)
+    finally:
+        pending = [t for t in tasks if not t.done()]
+        for t in pending:
+            t.cancel()
+        if pending:
+            await asyncio.gather(*pending, return_exceptions=True)
+
+
 async def load_inventory_async(client: Any, *, progress: Progress | None = None, source: Source | None = None,
                                cache: bool = True) -> Inventory:
     """The async twin of :func:`load_inventory`: every request runs concurrently on an `AsyncCloudSigmaClient`."""
@@ -237,7 +254,7 @@ async def load_inventory_async(client: Any, *, progress: Progress | None = None,
             progress("billing", done_billing, len(billing))
         return result
 
-    results = await asyncio.gather(
+    results = await gather_or_cancel(
         client.snapshots.list(fields=SNAPSHOT_FIELDS, item_type=frames.SnapshotRow,
                               progress=_stage(progress, "snapshots"), on_page=columns),
         client.drives.list(fields=DRIVE_FIELDS, progress=_stage(progress, "drives")),

@@ -10,7 +10,7 @@ from explorer.data.cache import inventory_age
 from explorer.data.cost import account_cost_summary, drive_costs
 from explorer.data.history import RecordResult
 from explorer.data.inventory import Inventory
-from explorer.data.units import human_age, human_bytes, money
+from explorer.data.units import UNKNOWN, human_age, human_bytes, money
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[bool] | None = None) -> str:
@@ -34,7 +34,7 @@ def describe_source(inv: Inventory) -> str:
 
 
 def _price(value: float) -> str:
-    return "?" if pd.isna(value) else f"{value:.4f}"
+    return UNKNOWN if pd.isna(value) else f"{value:.4f}"
 
 
 def cost_report(inv: Inventory, *, currency: str | None = None, top: int = 10) -> str:
@@ -72,7 +72,7 @@ def cost_report(inv: Inventory, *, currency: str | None = None, top: int = 10) -
                      f"but saves no money today{also}.")
     if summary["price_missing"].any():
         missing = ", ".join(summary.loc[summary["price_missing"], "resource"])
-        lines.append(f"No {cur} price for: {missing} (shown as ?).")
+        lines.append(f"No {cur} price for: {missing} (shown as {UNKNOWN}).")
     drives = drive_costs(inv, currency=cur)
     drives = drives[drives["snapshot_count"] > 0].head(max(top, 0))
     lines += ["", f"Top {len(drives)} drives by monthly snapshot cost (at burst price):"]
