@@ -176,7 +176,8 @@ def list_response(ctx: Ctx, coll: Collection, *, filters: tuple[str, ...], view:
     page = keys[offset: offset + limit] if limit else keys[offset:]
     if fields:
         # `fields` picks from the full object, also on short-form lists (GET /drives/?fields=uuid,status).
-        raws = [encode({f: o[f] for f in fields if f in o}) for o in (coll.objs[k] for k in page)]
+        wanted = tuple(fields)
+        raws = [coll.projected(k, wanted) for k in page]
     elif view is not None:
         raws = [encode(view(coll.objs[k])) for k in page]
     else:

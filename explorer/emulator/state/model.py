@@ -29,7 +29,7 @@ class Collection:
     `put`/`remove`, which also tells the store what to persist.
     """
 
-    __slots__ = ("_body_cache", "_on_change", "key", "kind", "objs", "raw", "version")
+    __slots__ = ("_body_cache", "_on_change", "_projections", "key", "kind", "objs", "raw", "version")
 
     def __init__(self, kind: str, on_change: Callable[[str, str, bytes | None], None], key: str = "uuid"):
         self.kind = kind
@@ -40,6 +40,8 @@ class Collection:
         # Bumped on every change; whole-list bodies are cached against it.
         self.version = 0
         self._body_cache: dict[object, tuple[int, bytes]] = {}
+        # `fields=` projections: field names -> {key: encoded projection}, dropped per object on change.
+        self._projections: dict[tuple[str, ...], dict[str, bytes]] = {}
 
     def __len__(self) -> int:
         return len(self.objs)
@@ -57,7 +59,7 @@ class Collection:
         k = obj[self.key]
         self.objs[k] = obj
         raw = self.raw[k] = _encode(obj)
-        self.version += 1
+        self._changed(k)
         self._on_change(self.kind, k, raw)  # the store keeps exactly these bytes
         return obj
 
@@ -66,7 +68,21 @@ class Collection:
         k = obj[self.key]
         self.objs[k] = obj
         self.raw[k] = raw
+        self._changed(k)
+
+    def _changed(self, key: str) -> None:
         self.version += 1
+        for projected in self._projections.values():
+            projected.pop(key, None)
+
+    def projected(self, key: str, fields: tuple[str, ...]) -> bytes:
+        """The encoded `fields=` projection of one object, encoded once until the object changes."""
+        cache = self._projections.setdefault(fields, {})
+        raw = cache.get(key)
+        if raw is None:
+            obj = self.objs[key]
+            raw = cache[key] = _encode({f: obj[f] for f in fields if f in obj})
+        return raw
 
     def cached_body(self, key: object, build: Callable[[], bytes]) -> bytes:
         """A response body built from this collection, rebuilt only after the collection changed."""
@@ -80,7 +96,7 @@ class Collection:
         obj = self.objs.pop(key, None)
         if obj is not None:
             del self.raw[key]
-            self.version += 1
+            self._changed(key)
             self._on_change(self.kind, key, None)
         return obj
 
