@@ -96,18 +96,22 @@ def test_cap_points_resamples_to_the_finest_bin_that_fits():
     assert rule is None and small.equals(s.iloc[:10])
 
 
-def test_growth_trace_never_exceeds_the_cap():
-    n = 30_000
-    growth = pd.DataFrame({
+def _quarter_hourly_chain(n: int) -> pd.DataFrame:
+    """One drive snapshotted every 15 minutes, growing 1 GiB each time."""
+    return pd.DataFrame({
         "drive_uuid": "d1",
         "timestamp": pd.date_range("2024-01-01", periods=n, freq="15min", tz="UTC"),
         "cumulative_bytes": np.arange(1, n + 1) * GIB,
         "snapshot_count": np.arange(1, n + 1),
     })
+
+
+def test_growth_trace_never_exceeds_the_cap():
+    growth = _quarter_hourly_chain(30_000)
     # 30,000 quarter-hours span 313 days: 200 points need weekly bins.
     fig = growth_figure(growth, drives=["d1"], max_points=200)
     assert len(fig.data[0].x) <= 200
-    assert fig.data[0].y[-1] == n
+    assert fig.data[0].y[-1] == 30_000
     assert "weekly" in fig.layout.title.text
 
 
@@ -191,13 +195,7 @@ def test_burst_figure_with_an_unknown_price_says_so_instead_of_showing_zero():
 
 
 def test_narrowing_the_range_gives_finer_bins():
-    n = 30_000
-    growth = pd.DataFrame({
-        "drive_uuid": "d1",
-        "timestamp": pd.date_range("2024-01-01", periods=n, freq="15min", tz="UTC"),
-        "cumulative_bytes": np.arange(1, n + 1) * GIB,
-        "snapshot_count": np.arange(1, n + 1),
-    })
+    growth = _quarter_hourly_chain(30_000)
     whole = growth_figure(growth, drives=["d1"], max_points=200)
     month = growth_figure(growth, drives=["d1"], max_points=200, start="2024-03-01", end="2024-03-31")
     assert (whole.data[0].meta["bin"], month.data[0].meta["bin"]) == ("W", "D")
