@@ -52,8 +52,7 @@ def _create(ctx: Ctx):
     for spec in specs:
         duuid = new_uuid()
         drive = acct.drives.put(make_drive(uuid=duuid, owner=acct.owner_ref, status="creating", **spec))
-        ctx.state.schedule(acct, transition_key(duuid), {"type": "drive_ready", "uuid": duuid, "start": now,
-                                                         "due": now + ctx.state.transition_seconds})
+        ctx.state.start_transition(acct, "drive_ready", duuid, now)
         created.append(drive)
     return created_response(created)
 
@@ -88,8 +87,7 @@ def _update(ctx: Ctx):
 
 def _schedule_resize(ctx: Ctx, duuid: str) -> None:
     now = ctx.now
-    ctx.state.schedule(ctx.acct, transition_key(duuid), {"type": "resize", "uuid": duuid, "start": now,
-                                                         "due": now + ctx.state.transition_seconds})
+    ctx.state.start_transition(ctx.acct, "resize", duuid, now)
 
 
 def delete_drives(acct, uuids: list[str]) -> None:
@@ -162,8 +160,7 @@ def _clone(ctx: Ctx, source: dict, data: dict) -> dict:
     acct.jobs.put(make_job(uuid=juuid, operation="drive_clone", epoch=now,
                            resources=[source["resource_uri"], drive["resource_uri"]]))
     acct.drives.put(drive)
-    ctx.state.schedule(acct, transition_key(duuid), {"type": "clone", "uuid": duuid, "job": juuid, "start": now,
-                                                     "due": now + ctx.state.transition_seconds})
+    ctx.state.start_transition(acct, "clone", duuid, now, job=juuid)
     return drive
 
 

@@ -67,8 +67,7 @@ def _create(ctx: Ctx):
         acct.snapshots.put(snap)
         drive["snapshots"].append(ref("snapshots", suuid))
         sync_drive(acct, drive)
-        ctx.state.schedule(acct, transition_key(suuid), {"type": "snapshot", "uuid": suuid, "start": now,
-                                                         "due": now + ctx.state.transition_seconds})
+        ctx.state.start_transition(acct, "snapshot", suuid, now)
         created.append(snap)
     return created_response(created)
 
@@ -152,8 +151,7 @@ def clone_to_drive(ctx: Ctx, snap: dict, data: dict) -> dict:
     acct.drives.put(drive)
     if source is not None:
         acct.set_aux(duuid, {"rate": acct.aux.get(source["uuid"], {}).get("rate", 0.0) / 4})
-    ctx.state.schedule(acct, transition_key(duuid), {"type": "clone", "uuid": duuid, "job": juuid, "start": now,
-                                                     "due": now + ctx.state.transition_seconds})
+    ctx.state.start_transition(acct, "clone", duuid, now, job=juuid)
     return drive
 
 

@@ -131,6 +131,13 @@ class EmulatorState:
         self._seq += 1
         heapq.heappush(self._pending, (due, self._seq, email, key))
 
+    def start_transition(self, acct: Account, kind: str, uuid: str, now: float, **extra) -> None:
+        """Begin a lifecycle transition of `uuid` (creating, clone, resize...), due after `transition_seconds`."""
+        from explorer.emulator.state.lifecycle import transition_key
+
+        data = {"type": kind, "uuid": uuid, **extra, "start": now, "due": now + self.transition_seconds}
+        self.schedule(acct, transition_key(uuid), data)
+
     def schedule(self, acct: Account, key: str, data: dict) -> None:
         """Remember a transition (hidden data, persisted) and when it is due."""
         acct.set_aux(key, data)
