@@ -17,7 +17,6 @@ from explorer.client.regions import resolve_endpoint
 from explorer.errors import ConfigError
 
 DEFAULT_CONFIG = "~/.cloudsigma.conf"
-AUTH_METHODS = ("basic", "digest", "token")
 # pycloudsigma's login_method values map onto ours; its cookie "session" login accepts
 # the same e-mail and password as Basic, so Basic is used for it.
 _LOGIN_METHODS = {"basic": "basic", "session": "basic", "digest": "digest", "token": "token", "bearer": "token"}

@@ -9,8 +9,6 @@ from urllib.parse import urlsplit, urlunsplit
 
 from explorer.errors import ConfigError
 
-API_PATH = "/api/2.0/"
-
 
 class Location(NamedTuple):
     """One documented CloudSigma location."""

@@ -21,6 +21,7 @@ _EXPORTS = {
     "deletion_savings": "explorer.data.cost",
     "DeletionSavings": "explorer.data.cost",
     "price_per_byte_second": "explorer.data.cost",
+    "snapshot_resources_bursting": "explorer.data.cost",
     "drive_growth": "explorer.data.growth",
     "HistoryStore": "explorer.data.history",
     "HistoryDiff": "explorer.data.history",
@@ -52,6 +53,7 @@ __all__ = [
     "recorded_growth",
     "save_cached_inventory",
     "snapshot_costs",
+    "snapshot_resources_bursting",
 ]
 
 if TYPE_CHECKING:
@@ -63,6 +65,7 @@ if TYPE_CHECKING:
         drive_costs,
         price_per_byte_second,
         snapshot_costs,
+        snapshot_resources_bursting,
     )
     from explorer.data.growth import drive_growth
     from explorer.data.history import HistoryDiff, HistoryStore, recorded_growth

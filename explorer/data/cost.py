@@ -175,6 +175,14 @@ def account_cost_summary(inv: Inventory, *, currency: str | None = None) -> pd.D
     return schema.conform(frame[used].reset_index(drop=True), schema.ACCOUNT_COST_COLUMNS)
 
 
+def snapshot_resources_bursting(summary: pd.DataFrame) -> list[str]:
+    """Resources of an `account_cost_summary` where deleting snapshots saves money now: bursting and holding snapshots.
+
+    (Bursting on a resource with no snapshot bytes, such as local_nvme, is no reason to delete snapshots.)
+    """
+    return summary.loc[summary["bursting"].fillna(False) & (summary["snapshot_bytes"] > 0), "resource"].tolist()
+
+
 @dataclass(frozen=True, slots=True)
 class DeletionSavings:
     """What deleting a set of snapshots would save; `by_resource` has the per-resource detail."""

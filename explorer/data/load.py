@@ -23,8 +23,6 @@ log = logging.getLogger(__name__)
 #: progress(stage, done, total); total is None until known.
 Progress = Callable[[str, int, "int | None"], None]
 
-STAGES = ("snapshots", "drives", "billing")
-
 #: What the frames are built from. Asking the API for these fields only (`fields=`) leaves out
 #: owner, permissions, grantees, resource URIs and each drive's list of snapshot refs: a third
 #: fewer bytes to receive and decode (see benchmarks/data.md).

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from explorer.data.cache import inventory_age
-from explorer.data.cost import account_cost_summary, drive_costs
+from explorer.data.cost import account_cost_summary, drive_costs, snapshot_resources_bursting
 from explorer.data.history import RecordResult
 from explorer.data.inventory import Inventory
 from explorer.data.units import UNKNOWN, human_age, human_bytes, money
@@ -60,9 +60,8 @@ def cost_report(inv: Inventory, *, currency: str | None = None, top: int = 10) -
     ))
     if summary["usage_estimated"].any():
         lines.append("* no /currentusage/ entry: estimated from subscriptions and drive sizes")
-    has_snaps = summary["snapshot_bytes"] > 0
-    bursting = summary.loc[summary["bursting"] & has_snaps, "resource"].tolist()
-    others = summary.loc[summary["bursting"] & ~has_snaps, "resource"].tolist()
+    bursting = snapshot_resources_bursting(summary)
+    others = [r for r in summary.loc[summary["bursting"].fillna(False), "resource"] if r not in bursting]
     also = f" (also bursting on {', '.join(others)}, which holds no snapshots)" if others else ""
     if bursting:
         lines.append(f"The account is BURSTING on {', '.join(bursting)}: deleting snapshots of those types "

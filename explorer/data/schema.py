@@ -209,10 +209,6 @@ def check(frame: pd.DataFrame, columns: tuple[Column, ...]) -> None:
             assert got == c.pandas_dtype() or str(got) == c.dtype, (c.name, got, c.dtype)
 
 
-def dtypes(columns: tuple[Column, ...]) -> dict[str, object]:
-    return {c.name: c.pandas_dtype() for c in columns}
-
-
 def empty_frame(columns: tuple[Column, ...]) -> pd.DataFrame:
     """A frame with every declared column and no rows."""
     return pd.DataFrame({c.name: pd.Series([], dtype=c.pandas_dtype()) for c in columns})

@@ -136,7 +136,7 @@ class Prepared:
 
 def prepare(inventory) -> Prepared:
     """Build the view model, costs and summary of an inventory (0.1-1 s at 100k rows: run it in a thread)."""
-    from explorer.data import account_cost_summary, drive_costs, snapshot_costs
+    from explorer.data import account_cost_summary, drive_costs, snapshot_costs, snapshot_resources_bursting
 
     costs = snapshot_costs(inventory)
     account = account_cost_summary(inventory)
@@ -147,9 +147,7 @@ def prepare(inventory) -> Prepared:
         # min_count: with no price list the cost is unknown, not zero
         cost_subscription=_sum(costs["monthly_cost_subscription"]),
         cost_burst=_sum(costs["monthly_cost_burst"]),
-        # Only a resource that holds snapshot bytes makes deleting snapshots save money now (as in
-        # deletion_savings); bursting on local_nvme with no snapshots on it does not.
-        bursting=bool((account["bursting"] & (account["snapshot_bytes"] > 0)).any()) if len(account) else None,
+        bursting=bool(snapshot_resources_bursting(account)) if len(account) else None,
     )
     per_drive = drive_costs(inventory).set_index("drive_uuid")["monthly_cost_subscription"]
     return Prepared(SnapshotView(inventory.snapshots, costs), per_drive, summary)

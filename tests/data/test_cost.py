@@ -16,6 +16,7 @@ from explorer.data.cost import (
     drive_costs,
     price_per_byte_second,
     snapshot_costs,
+    snapshot_resources_bursting,
 )
 from explorer.data.load import build_inventory
 
@@ -98,6 +99,16 @@ def test_account_summary(small_inventory):
     assert a.at["dssd", "snapshot_share"] == pytest.approx(6 / 37)
     assert a.at["dssd", "price_burst"] == pytest.approx(0.28)
     assert not bool(a.at["zadara", "bursting"]) and a.at["zadara", "burst_monthly_cost"] == 0
+
+
+def test_only_bursting_resources_that_hold_snapshots_make_deleting_save_money():
+    summary = schema.conform(pd.DataFrame({
+        "resource": ["dssd", "local_nvme", "zadara"],
+        "bursting": [True, True, False],
+        "snapshot_bytes": [5 * GIB, 0, 3 * GIB],
+    }), schema.ACCOUNT_COST_COLUMNS)
+    assert snapshot_resources_bursting(summary) == ["dssd"]
+    assert snapshot_resources_bursting(summary.iloc[1:]) == []
 
 
 def test_account_summary_estimates_usage_without_currentusage(make):
