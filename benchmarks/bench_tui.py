@@ -36,8 +36,8 @@ from textual.widgets import DataTable  # noqa: E402
 
 from explorer.client import AsyncCloudSigmaClient  # noqa: E402
 from explorer.data.load import load_inventory_async  # noqa: E402
+from explorer.data.query import parse_query  # noqa: E402
 from explorer.tui import make_app  # noqa: E402
-from explorer.tui.query import parse_query  # noqa: E402
 
 SIZE = (180, 44)
 

@@ -14,8 +14,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from explorer.data.query import SEARCH_COLUMN, Query
 from explorer.tui import formatting
-from explorer.tui.query import SEARCH_COLUMN, Query
 from explorer.tui.widgets.summary import Summary
 
 

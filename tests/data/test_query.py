@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from explorer.data.query import QueryError, parse_query
 from explorer.errors import ValidationError
-from explorer.tui.query import QueryError, parse_query
 from tests.tui.factory import make_inventory
 
 

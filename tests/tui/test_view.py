@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from explorer.tui.query import parse_query
+from explorer.data.query import parse_query
 from explorer.tui.view import MARK, SORTABLE, SnapshotView
 from tests.tui.factory import make_inventory
 

@@ -14,8 +14,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input
 
 from explorer.data import Inventory, Source, drive_growth
+from explorer.data.query import Query, QueryError, parse_query
 from explorer.tui.messages import ActionFinished, InventoryLoaded, LoadProgress
-from explorer.tui.query import Query, QueryError, parse_query
 from explorer.tui.screens.growth import GrowthScreen
 from explorer.tui.screens.help import HelpScreen
 from explorer.tui.screens.reports import ReportsMixin

@@ -12,7 +12,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from explorer.tui.query import HELP as FILTER_HELP
+from explorer.data.query import HELP as FILTER_HELP
 
 
 class HelpScreen(ModalScreen[None]):

@@ -9,7 +9,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Input, Label
 
-from explorer.tui.query import HELP
+from explorer.data.query import HELP
 
 
 class FilterInput(Input):
