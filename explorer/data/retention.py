@@ -1,0 +1,242 @@
+"""Retention plans: restic-style keep rules applied per drive, as a pure function of the snapshots frame.
+
+The rules (fixed by issue 13, so others can check them): only `available` snapshots are
+candidates; each drive's candidates are walked newest first (timestamp, then uuid, both
+descending); `last N` keeps the N newest; a calendar rule (`hourly` ... `yearly`) keeps the
+newest snapshot of each of the N newest UTC buckets that hold one (ISO weeks for `weekly`);
+`within D` keeps everything newer than `now - D`; `tag NAME` keeps every snapshot with that
+tag; the newest candidate of a drive is always kept. Every rule that kept a snapshot is a
+reason; the rest of the scope is to be deleted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from explorer.data.inventory import Inventory
+from explorer.errors import ValidationError
+
+#: Reasons in the order they are listed.
+REASONS = ("last", "hourly", "daily", "weekly", "monthly", "yearly", "within", "tag", "newest")
+CALENDAR = ("hourly", "daily", "weekly", "monthly", "yearly")
+_DURATION = re.compile(r"^\s*(\d+)\s*([hdwy])\s*$", re.IGNORECASE)
+_UNIT_SECONDS = {"h": 3600, "d": 86400, "w": 7 * 86400, "y": 365 * 86400}
+_NS_HOUR, _NS_DAY = 3600 * 10**9, 86400 * 10**9
+
+
+def parse_duration(text: str) -> pd.Timedelta:
+    """`36h`, `30d`, `8w`, `1y` (= 365 days) as a Timedelta; anything else is a ValidationError."""
+    m = _DURATION.match(str(text))
+    if not m or int(m.group(1)) <= 0:
+        raise ValidationError(f"--keep-within needs a positive duration like 36h, 30d, 8w or 1y (got {text!r})")
+    return pd.Timedelta(seconds=int(m.group(1)) * _UNIT_SECONDS[m.group(2).lower()])
+
+
+@dataclass(frozen=True, slots=True)
+class RetentionRules:
+    """Which snapshots to keep; counts are positive or None (rule not given)."""
+
+    last: int | None = None
+    hourly: int | None = None
+    daily: int | None = None
+    weekly: int | None = None
+    monthly: int | None = None
+    yearly: int | None = None
+    within: str | None = None  # as typed (`30d`); parsed by parse_duration
+    tags: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        for name in ("last", *CALENDAR):
+            n = getattr(self, name)
+            if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < 1):
+                raise ValidationError(f"--keep-{name} needs a positive number of snapshots (got {n!r})")
+        if self.within is not None:
+            parse_duration(self.within)
+        if any(not t or not t.strip() for t in self.tags):
+            raise ValidationError("--keep-tag needs a tag name")
+        if self.is_empty():
+            raise ValidationError("no retention rule given (e.g. --keep-daily 7): refusing to plan deleting everything")
+
+    def is_empty(self) -> bool:
+        return all(getattr(self, n) is None for n in ("last", *CALENDAR, "within")) and not self.tags
+
+    def as_dict(self) -> dict:
+        """The rules given, as `{"keep_daily": 7, "keep_within": "30d", "keep_tag": [...]}` (JSON and history)."""
+        out: dict = {f"keep_{n}": getattr(self, n) for n in ("last", *CALENDAR, "within") if getattr(self, n)}
+        if self.tags:
+            out["keep_tag"] = list(self.tags)
+        return out
+
+    def describe(self) -> str:
+        return " ".join(f"--keep-{k[5:]} {v}" if k != "keep_tag" else " ".join(f"--keep-tag {t}" for t in v)
+                        for k, v in self.as_dict().items())
+
+
+@dataclass(frozen=True, slots=True)
+class RetentionPlan:
+    """The plan: `snapshots` holds every candidate in scope, sorted by drive then newest first.
+
+    Columns: uuid, name, drive_uuid, drive_name, timestamp, allocated_size, keep (bool),
+    reasons (comma-separated, empty for a deletion).
+    """
+
+    now: pd.Timestamp
+    rules: RetentionRules
+    snapshots: pd.DataFrame
+
+    @property
+    def delete(self) -> pd.DataFrame:
+        return self.snapshots[~self.snapshots["keep"].to_numpy(bool)]
+
+    @property
+    def keep(self) -> pd.DataFrame:
+        return self.snapshots[self.snapshots["keep"].to_numpy(bool)]
+
+    def delete_items(self) -> dict[str, str]:
+        """`{uuid: name}` of the snapshots to delete, in plan order (what `delete_snapshots` takes)."""
+        d = self.delete
+        return {u: (n if isinstance(n, str) else "") for u, n in zip(d["uuid"], d["name"].astype(object), strict=True)}
+
+
+def select_drives(inv: Inventory, wanted: list[str] | tuple[str, ...]) -> set[str]:
+    """Uuids of the drives named (uuid or exact name); an unknown or ambiguous name is a ValidationError."""
+    d, s = inv.drives, inv.snapshots
+    uuids = set(d["uuid"].dropna()) | set(s["drive_uuid"].dropna())
+    out: set[str] = set()
+    for w in wanted:
+        if w in uuids:
+            out.add(w)
+            continue
+        hits = sorted(d.loc[d["name"] == w, "uuid"].dropna())
+        if not hits:
+            raise ValidationError(f"--drive {w!r}: no drive has that name or uuid")
+        if len(hits) > 1:
+            raise ValidationError(f"--drive {w!r}: {len(hits)} drives have that name ({', '.join(hits)}); give a uuid")
+        out.add(hits[0])
+    return out
+
+
+def _has_tag(tags: pd.Series, names: tuple[str, ...]) -> np.ndarray:
+    hit = np.zeros(len(tags), dtype=bool)
+    padded = ("," + tags.fillna("").astype(str) + ",")
+    for name in names:
+        hit |= padded.str.contains("," + name + ",", regex=False).to_numpy(bool)
+    return hit
+
+
+def _buckets(ts_ns: np.ndarray) -> dict[str, np.ndarray]:
+    """UTC calendar bucket ids per rule; an ISO week is identified by its Monday (one-to-one with year+week)."""
+    days = ts_ns // _NS_DAY
+    dt = ts_ns.astype("datetime64[ns]")
+    return {
+        "hourly": ts_ns // _NS_HOUR,
+        "daily": days,
+        "weekly": days - (days + 3) % 7,  # 1970-01-01 was a Thursday (ISO weekday index 3)
+        "monthly": dt.astype("datetime64[M]").astype(np.int64),
+        "yearly": dt.astype("datetime64[Y]").astype(np.int64),
+    }
+
+
+def plan_retention(inv: Inventory, rules: RetentionRules, *, drives: list[str] | tuple[str, ...] = (),
+                   scope: np.ndarray | None = None, now: pd.Timestamp | None = None) -> RetentionPlan:
+    """Apply `rules` per drive to the available snapshots in scope (`drives` and a boolean `scope` mask).
+
+    `now` defaults to the inventory's load time (the plan states it).
+    """
+    now = inv.loaded_at if now is None else now
+    s = inv.snapshots
+    mask = (s["status"] == "available").fillna(False).to_numpy(bool) & s["timestamp"].notna().to_numpy(bool)
+    if scope is not None:
+        mask &= np.asarray(scope, dtype=bool)
+    if drives:
+        mask &= s["drive_uuid"].isin(select_drives(inv, drives)).fillna(False).to_numpy(bool)
+    c = s[mask]
+    ts = c["timestamp"].to_numpy(dtype="datetime64[ns]").view(np.int64)
+    dcodes, _ = pd.factorize(c["drive_uuid"].fillna(""), sort=True)
+    ucodes, _ = pd.factorize(c["uuid"], sort=True)
+    order = np.lexsort((-ucodes, -ts, dcodes))  # drive ascending, then newest first, uuid descending
+    c, ts, dcodes = c.iloc[order], ts[order], dcodes[order]
+    n = len(c)
+    start = np.r_[True, dcodes[1:] != dcodes[:-1]] if n else np.zeros(0, dtype=bool)
+    group_start = np.maximum.accumulate(np.where(start, np.arange(n), 0)) if n else np.zeros(0, dtype=np.int64)
+    pos = np.arange(n) - group_start
+    kept: dict[str, np.ndarray] = {}
+    if rules.last:
+        kept["last"] = pos < rules.last
+    buckets = _buckets(ts) if any(getattr(rules, r) for r in CALENDAR) else {}
+    for rule in CALENDAR:
+        limit = getattr(rules, rule)
+        if not limit:
+            continue
+        b = buckets[rule]
+        first = start | np.r_[True, b[1:] != b[:-1]] if n else start
+        ranks = np.cumsum(first)
+        rank_in_drive = ranks - ranks[group_start] + 1  # 1 for the drive's newest bucket
+        kept[rule] = first & (rank_in_drive <= limit)
+    if rules.within:
+        cutoff = (now - parse_duration(rules.within)).as_unit("ns").value
+        kept["within"] = ts > cutoff
+    if rules.tags:
+        kept["tag"] = _has_tag(c["tags"], rules.tags)
+    kept["newest"] = pos == 0
+    keep = np.zeros(n, dtype=bool)
+    for hit in kept.values():
+        keep |= hit
+    reasons = np.full(n, "", dtype=object)
+    for reason in REASONS:
+        if reason in kept:
+            hit = kept[reason]
+            reasons[hit] = np.where(reasons[hit] == "", reason, reasons[hit] + "," + reason)
+    frame = pd.DataFrame({
+        "uuid": c["uuid"].array, "name": c["name"].array, "drive_uuid": c["drive_uuid"].array,
+        "drive_name": c["drive_name"].array, "timestamp": c["timestamp"].array,
+        "allocated_size": c["allocated_size"].array, "keep": pd.array(keep, dtype="boolean"),
+        "reasons": pd.array(reasons, dtype="string"),
+    }).reset_index(drop=True)
+    return RetentionPlan(now=now, rules=rules, snapshots=frame)
+
+
+def plan_money(inv: Inventory, plan: RetentionPlan) -> tuple[pd.DataFrame, object]:
+    """(per-drive frame, totals as :class:`~explorer.data.cost.DeletionSavings`) for the plan's deletions.
+
+    Per drive: drive_uuid, drive_name, resource, kept, deleted, bytes_freed, saves_now,
+    value_at_subscription (monthly, in the account's currency). Saving money now is an
+    account-wide effect per storage type (only burst is saved), so each drive gets the
+    share of its type's saving that its freed bytes make up; the drives add up to the totals.
+    """
+    from explorer.data.cost import deletion_savings, snapshot_costs
+
+    snaps = plan.snapshots
+    delete = ~snaps["keep"].to_numpy(bool)
+    savings = deletion_savings(inv, snaps.loc[delete, "uuid"])
+    costs = snapshot_costs(inv).set_index("uuid")
+    part = costs.reindex(snaps["uuid"])
+    frame = pd.DataFrame({
+        "drive_uuid": snaps["drive_uuid"].fillna("").to_numpy(object),
+        "drive_name": snaps["drive_name"].to_numpy(object),
+        "resource": part["resource"].to_numpy(object),
+        "kept": (~delete).astype(np.int64), "deleted": delete.astype(np.int64),
+        "bytes_freed": np.where(delete, snaps["allocated_size"].to_numpy("float64", na_value=0.0), 0.0),
+        "value_at_subscription": np.where(delete, part["monthly_cost_subscription"].to_numpy("float64", na_value=np.nan),
+                                          0.0),
+    })
+    g = frame.groupby("drive_uuid", sort=True)
+    per = pd.DataFrame({
+        "drive_name": g["drive_name"].first(), "resource": g["resource"].first(), "kept": g["kept"].sum(),
+        "deleted": g["deleted"].sum(), "bytes_freed": g["bytes_freed"].sum().astype(np.int64),
+        "value_at_subscription": g["value_at_subscription"].sum(min_count=1).fillna(0.0),
+    })
+    by_res = savings.by_resource.set_index("resource")
+    share = np.zeros(len(per))
+    for res, row in by_res.iterrows():
+        on = (per["resource"] == res).to_numpy(bool)
+        if row["bytes_freed"]:
+            share[on] = per.loc[on, "bytes_freed"].to_numpy("float64") / float(row["bytes_freed"]) \
+                * float(row["saves_now_monthly"])
+    per["saves_now"] = share
+    per = per.reset_index()
+    return per, savings
