@@ -37,3 +37,12 @@ class Inventory:
     currency: str = "EUR"
     source: Source = field(default_factory=lambda: Source(endpoint=""))
     loaded_at: pd.Timestamp = field(default_factory=lambda: pd.Timestamp.now(tz="UTC"))
+
+    def where(self, text: str) -> pd.DataFrame:
+        """The snapshots matching a filter (`"size>10GiB age>90d -tag:keep"`, the TUI's `/` language).
+
+        Raises :class:`explorer.data.query.QueryError` (a ValidationError) with the TUI's message on a bad term.
+        """
+        from explorer.data.query import where
+
+        return where(self, text)

@@ -1,8 +1,11 @@
-"""The `/` filter language: parse terms like `size>10GiB age>90d status:creating drive:web`.
+"""The filter language of the TUI's `/`, the CLI's `--filter` and `Inventory.where`: `size>10GiB age>90d drive:web`.
 
-Pure (pandas only) so it is unit-tested without a terminal. Terms are ANDed; a
-leading `-` negates one; a bare word is a case-insensitive substring of the name,
-the drive's name or the uuid. Size units follow CloudSigma's convention (GB = GiB).
+One parser and one evaluator over the snapshots frame (pandas only). Terms are ANDed; a
+leading `-` negates one; a bare word is a case-insensitive substring of the name, the
+drive's name or the uuid. Size units follow CloudSigma's convention (GB = GiB). Two terms
+read derived columns that :func:`query_frame` adds: `owner:` (column `owner`, see
+explorer.data.owners) and `cost>` (`monthly_cost_subscription`: the monthly value at
+subscription price, in the account's currency).
 """
 
 from __future__ import annotations
@@ -29,19 +32,29 @@ _SIZE_UNITS = {
     "t": 2**40, "tb": 2**40, "tib": 2**40,
 }  # fmt: skip
 _AGE_UNITS = {"s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400, "w": 7 * 86400, "y": 365 * 86400}
-_COMPARE = re.compile(r"^(?P<field>size|age)(?P<op>>=|<=|!=|=|>|<)(?P<value>.*)$", re.IGNORECASE)
+_COMPARE = re.compile(r"^(?P<field>size|age|cost)(?P<op>>=|<=|!=|=|>|<)(?P<value>.*)$", re.IGNORECASE)
 _NUMBER = re.compile(r"^(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>[a-z]*)$", re.IGNORECASE)
 #: The largest values the columns hold (int64 bytes, timedelta64[ns]); a term beyond them is refused.
 _SIZE_MAX = float(2**62)
 _AGE_MAX = pd.Timedelta.max.total_seconds() * 0.99  # about 289 years
-_KEYED = ("status", "drive", "name", "uuid", "tag", "meta")
-_NULLABLE = {"size": "allocated_size", "age": "age"}  # terms that match no row whose value is unknown
+_COST_MAX = 1e15
+_KEYED = ("status", "drive", "name", "uuid", "tag", "meta", "owner", "storage", "location")
+#: Derived columns (added by `query_frame`): the owner by the default rule, the monthly value at subscription price.
+OWNER_COLUMN = "owner"
+COST_COLUMN = "monthly_cost_subscription"
+#: Present once inventories of several locations are combined; until then `location:` matches every row.
+LOCATION_COLUMN = "location"
+#: `owner:unattributed` matches snapshots with no owner (the cost report's bucket of the same name).
+UNATTRIBUTED = "unattributed"
+_COLUMN = {"size": "allocated_size", "age": "age", "cost": COST_COLUMN}
+_NULLABLE = _COLUMN  # terms that match no row whose value is unknown, negated or not
+_DEFAULT_STORAGE = "dssd"  # a snapshot whose drive is missing is billed (and filtered) as dssd
 #: Optional derived column: lower-cased "name\ndrive name\nuuid"; free words search it when present.
 SEARCH_COLUMN = "search_text"
 
 HELP = (
-    "words match name, drive or uuid · size>10GiB · age>90d · status:creating · drive:web · "
-    "name: uuid: tag: meta: · -term negates"
+    "words match name, drive or uuid · size>10GiB · age>90d · cost>1 (value/month at subscription) · "
+    "status:creating · drive:web · owner:ops · storage:dssd · name: uuid: tag: meta: location: · -term negates"
 )
 
 
@@ -63,6 +76,7 @@ class Query:
     terms: tuple[Term, ...] = ()
 
     def mask(self, frame: pd.DataFrame) -> np.ndarray:
+        """One bool per row; raises QueryError when a term needs a derived column `frame` lacks."""
         keep = np.ones(len(frame), dtype=bool)
         for term in self.terms:
             hit = _term_mask(term, frame)
@@ -92,6 +106,8 @@ def _parse_term(word: str, negate: bool) -> Term:
     cmp = _COMPARE.match(word)
     if cmp:
         field, op, value = cmp["field"].lower(), cmp["op"], cmp["value"]
+        if field == "cost":
+            return Term(field, op, _cost_value(word, value), negate)
         number = _NUMBER.match(value.strip())
         units = _SIZE_UNITS if field == "size" else _AGE_UNITS
         example = "size>10GiB" if field == "size" else "age>90d"
@@ -103,8 +119,7 @@ def _parse_term(word: str, negate: bool) -> Term:
             raise QueryError(f"unknown {field} unit {number['unit']!r} in {word!r}; use one of {known}")
         amount = float(number["num"]) * units[unit]
         if not amount <= (_SIZE_MAX if field == "size" else _AGE_MAX):  # also catches inf from hundreds of digits
-            shown = word if len(word) <= 40 else word[:30] + "…"
-            raise QueryError(f"value too large in {shown!r}")
+            raise QueryError(f"value too large in {_shown(word)!r}")
         value = int(amount) if field == "size" else pd.Timedelta(seconds=amount)
         return Term(field, op, value, negate)
     if ":" in word:
@@ -116,6 +131,28 @@ def _parse_term(word: str, negate: bool) -> Term:
             raise QueryError(f"{key}: needs a value, e.g. {key}:{'creating' if key == 'status' else 'web'}")
         return Term(key, ":", value.lower(), negate)
     return Term("text", "contains", word.lower(), negate)
+
+
+def _shown(word: str) -> str:
+    return word if len(word) <= 40 else word[:30] + "…"
+
+
+def _cost_value(word: str, value: str) -> float:
+    number = _NUMBER.match(value.strip())
+    if not number or number["unit"]:
+        raise QueryError(f"cost needs a plain amount per month at subscription price in the account's currency, "
+                         f"e.g. cost>1 (got {value!r})")
+    amount = float(number["num"])
+    if not amount <= _COST_MAX:
+        raise QueryError(f"value too large in {_shown(word)!r}")
+    return amount
+
+
+def _column(frame: pd.DataFrame, column: str, term: str) -> pd.Series:
+    if column not in frame:
+        raise QueryError(f"{term} needs the {column!r} column: filter an inventory (Inventory.where, the TUI, "
+                         "--filter), not a bare snapshots frame")
+    return frame[column]
 
 
 def _contains(frame: pd.DataFrame, column: str, needle: str) -> np.ndarray:
@@ -144,10 +181,11 @@ def _term_mask(term: Term, frame: pd.DataFrame) -> np.ndarray:
             | _contains(frame, "drive_name", term.value)
             | _contains(frame, "uuid", term.value)
         )
-    if term.field == "size":
-        return _compare(frame["allocated_size"], term.op, term.value)
-    if term.field == "age":
-        return _compare(frame["age"], term.op, term.value)
+    if term.field in _COLUMN:
+        values = _column(frame, _COLUMN[term.field], f"{term.field}{term.op}")
+        if term.field == "cost":  # 10 GiB x 0.14 is 1.4000000000000001: `cost<=1.4` must keep it
+            values = values.round(9)
+        return _compare(values, term.op, term.value)
     if term.field == "status":
         status = frame["status"].astype("string").str.lower()
         return status.eq(term.value).fillna(False).to_numpy(dtype=bool)
@@ -157,4 +195,36 @@ def _term_mask(term: Term, frame: pd.DataFrame) -> np.ndarray:
         ).fillna(False).to_numpy(dtype=bool)
     if term.field == "tag":
         return _contains(frame, "tags", term.value)
+    if term.field == "owner":
+        owner = _column(frame, OWNER_COLUMN, "owner:")
+        if term.value == UNATTRIBUTED:
+            return owner.isna().to_numpy(dtype=bool)
+        return _contains(frame, OWNER_COLUMN, term.value)
+    if term.field == "storage":
+        storage = frame["storage_type"].astype("string").fillna(_DEFAULT_STORAGE).str.lower()
+        return storage.eq(term.value).to_numpy(dtype=bool)
+    if term.field == "location":
+        if LOCATION_COLUMN not in frame:
+            return np.ones(len(frame), dtype=bool)  # one location: every row is in it
+        return frame[LOCATION_COLUMN].astype("string").str.lower().eq(term.value).fillna(False).to_numpy(dtype=bool)
     return _contains(frame, term.field, term.value)
+
+
+def query_frame(inv) -> pd.DataFrame:
+    """The inventory's snapshots frame plus the derived columns the filter reads (owner, value at subscription)."""
+    from explorer.data.cost import snapshot_costs
+    from explorer.data.owners import owner_column
+
+    costs = snapshot_costs(inv)
+    return inv.snapshots.assign(**{
+        OWNER_COLUMN: owner_column(inv.snapshots, inv.drives),
+        COST_COLUMN: costs["monthly_cost_subscription"],
+    })
+
+
+def where(inv, text: str) -> pd.DataFrame:
+    """The snapshots rows of `inv` matching the filter text (same columns as `inv.snapshots`)."""
+    query = parse_query(text)
+    if not query.terms:
+        return inv.snapshots
+    return inv.snapshots[query.mask(query_frame(inv))]

@@ -150,7 +150,10 @@ def prepare(inventory) -> Prepared:
         bursting=bool(snapshot_resources_bursting(account)) if len(account) else None,
     )
     per_drive = drive_costs(inventory).set_index("drive_uuid")["monthly_cost_subscription"]
-    return Prepared(SnapshotView(inventory.snapshots, costs), per_drive, summary)
+    from explorer.data.owners import owner_column
+
+    snapshots = inventory.snapshots.assign(owner=owner_column(inventory.snapshots, inventory.drives))  # for owner:
+    return Prepared(SnapshotView(snapshots, costs), per_drive, summary)
 
 
 def _sum(values: pd.Series) -> float | None:

@@ -92,3 +92,74 @@ def test_negated_size_and_age_never_match_unknown_values(frame, text):
     assert creating and f["allocated_size"].notna().any()
     hits = set(f.loc[parse_query(text).mask(f), "uuid"])
     assert not hits & creating if text.startswith("-size") else f["uuid"].iloc[5] not in hits
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("cost>1EUR", "cost needs a plain amount per month at subscription price"), ("cost>", "cost needs"),
+     ("owner:", "owner: needs a value"), ("planet:mars", "unknown filter 'planet'")],
+)
+def test_new_terms_raise_clear_errors(text, message):
+    with pytest.raises(QueryError, match=message):
+        parse_query(text)
+
+
+def test_derived_terms_on_a_bare_frame_say_what_is_missing(frame):
+    with pytest.raises(QueryError, match="needs the 'owner' column"):
+        parse_query("owner:ops").mask(frame)
+    with pytest.raises(QueryError, match="needs the 'monthly_cost_subscription' column"):
+        parse_query("cost>1").mask(frame)
+
+
+@pytest.fixture
+def owned(make):
+    """Owner from the snapshot's meta, else its drive's; one snapshot with none; prices 0.14/0.28 EUR per GiB."""
+    from explorer.data.inventory import Source
+    from explorer.data.load import build_inventory
+
+    g = make.GIB
+    drives = [make.drive("d1", "web", 100 * g, meta={"owner": "web-team"}),
+              make.drive("d2", "db", 100 * g), make.drive("d3", "cold", 100 * g, storage_type="zadara")]
+    snaps = [make.snap("a", "d1", 10 * g, "2025-09-01 00:00:00+00:00"),
+             make.snap("b", "d1", 1 * g, "2026-01-09 00:00:00+00:00", meta={"owner": "ops"}),
+             make.snap("c", "d2", 20 * g, "2025-01-01 00:00:00+00:00"),
+             make.snap("d", "d3", 30 * g, "2025-06-01 00:00:00+00:00", meta={"owner": "Data"}),
+             make.snap("n", "d2", None, "2026-01-10 00:00:00+00:00", status="creating")]
+    return build_inventory(snapshots=snaps, drives=drives, pricing=make.pricing(), tags=[],
+                           usage=make.usage(dssd=(0, 0, 0)), balance=None, source=Source("http://x/"),
+                           loaded_at=make.LOADED_AT)
+
+
+def _where(inv, text):
+    return sorted(inv.where(text)["uuid"])
+
+
+def test_inventory_where_returns_matching_snapshot_rows(owned):
+    rows = owned.where("size>5GiB age>90d")
+    assert list(rows.columns) == list(owned.snapshots.columns)
+    assert sorted(rows["uuid"]) == ["a", "c", "d"]
+    assert len(owned.where("")) == len(owned.snapshots)
+
+
+def test_owner_comes_from_the_snapshot_then_its_drive(owned):
+    assert _where(owned, "owner:web-team") == ["a"]  # from drive d1's meta
+    assert _where(owned, "owner:ops") == ["b"]  # its own meta wins over the drive's
+    assert _where(owned, "owner:data") == ["d"]  # case-insensitive
+    assert _where(owned, "owner:unattributed") == ["c", "n"]
+    assert _where(owned, "-owner:unattributed") == ["a", "b", "d"]
+
+
+def test_storage_cost_and_location_terms(owned):
+    assert _where(owned, "storage:zadara") == ["d"]
+    assert _where(owned, "-storage:zadara") == ["a", "b", "c", "n"]
+    # value at subscription: 10 GiB x 0.14 = 1.40, 20 GiB = 2.80, 30 GiB zadara x 0.05 = 1.50, 1 GiB = 0.14
+    assert _where(owned, "cost>1.45") == ["c", "d"]
+    assert _where(owned, "cost<=1.4") == ["a", "b", "n"]  # 1.40 exactly (not 1.4000000001); creating costs 0
+    assert _where(owned, "-cost>1.45") == ["a", "b", "n"]
+    assert _where(owned, "cost=2.8") == ["c"]
+    assert _where(owned, "location:zrh") == ["a", "b", "c", "d", "n"]  # one location: a no-op
+
+
+def test_where_raises_the_tui_error(owned):
+    with pytest.raises(QueryError, match="unknown size unit 'XB'"):
+        owned.where("size>10XB")
