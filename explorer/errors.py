@@ -9,6 +9,7 @@ the root; anything else is a bug and is allowed to surface.
     ├── TransportError              could not reach the API (DNS, refused, TLS, timeout)
     │   └── OutcomeUnknownError     a non-idempotent request may or may not have happened
     ├── WaitTimeoutError            a snapshot status or a job did not arrive in time
+    ├── IncompleteDeletionError     delete_many could not delete (or confirm) every snapshot
     ├── ApiError                    the API answered with an error status
     │   ├── AuthenticationError     401
     │   ├── PaymentRequiredError    402
@@ -50,6 +51,14 @@ class CacheError(ExplorerError):
 
 class WaitTimeoutError(ExplorerError):
     """Waiting for a snapshot status or a job ran past its deadline."""
+
+
+class IncompleteDeletionError(ExplorerError):
+    """Some snapshots of a bulk delete are still there or their outcome is unknown; ``outcomes`` has each one."""
+
+    def __init__(self, message: str, *, outcomes: list):
+        super().__init__(message)
+        self.outcomes = outcomes
 
 
 class EmulatorError(ExplorerError):

@@ -2,6 +2,7 @@
 
 from explorer.client.api import AsyncCloudSigmaClient, CloudSigmaClient
 from explorer.client.auth import Secret
+from explorer.client.deletion import Deletion
 from explorer.client.plans import WaitTimeoutError
 from explorer.client.reconcile import default_snapshot_name
 from explorer.client.regions import LOCATIONS, normalize_endpoint, region_endpoint, resolve_endpoint
@@ -12,6 +13,7 @@ __all__ = [
     "NO_RETRY",
     "AsyncCloudSigmaClient",
     "CloudSigmaClient",
+    "Deletion",
     "RetryPolicy",
     "Secret",
     "WaitTimeoutError",

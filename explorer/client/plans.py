@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 import msgspec
@@ -73,12 +73,6 @@ def given(**fields: Any) -> dict[str, Any]:
     if not body:
         raise errors.ValidationError("nothing to change: give at least one field")
     return body
-
-
-def delete_many(resource: str, uuids: Iterable[str]) -> wire.Plan:
-    objects = [{"uuid": u} for u in dict.fromkeys(uuids)]
-    if objects:
-        yield wire.Call("DELETE", f"{resource}/", body={"objects": objects}, gone_ok_on_retry=True)
 
 
 def wait_for_status(uuid: str, status: str, *, timeout: float, poll: float) -> wire.Plan:

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from explorer import errors
-from explorer.client import paging, plans, reconcile, wire
+from explorer.client import deletion, paging, plans, reconcile, wire
 from explorer.client.models import Drive, Job, Snapshot, Tag
 
 if TYPE_CHECKING:
@@ -80,8 +80,13 @@ class Snapshots(_Resource):
     def delete(self, uuid: str) -> None:
         return self._run(plans.delete(plans.uuid_path("snapshots", uuid)))
 
-    def delete_many(self, uuids: Iterable[str]) -> None:
-        return self._run(plans.delete_many("snapshots", uuids))
+    def delete_many(self, uuids: Iterable[str], *, check: bool = True) -> list[deletion.Deletion]:
+        """Delete in bulk; one :class:`~explorer.client.deletion.Deletion` per uuid says what happened.
+
+        With ``check`` (the default) a uuid still there or of unknown outcome raises
+        IncompleteDeletionError carrying every outcome; ``check=False`` returns them instead.
+        """
+        return self._run(_checked(deletion.delete_snapshots(uuids), check))
 
     def clone(self, uuid: str, *, name: str | None = None, media: str | None = None,
               affinities: list[str] | None = None, avoid: Iterable[str] | None = None) -> Drive:
@@ -92,6 +97,11 @@ class Snapshots(_Resource):
 
     def wait_for_status(self, uuid: str, status: str = "available", *, timeout: float = 600, poll: float = 1.0):
         return self._run(plans.wait_for_status(uuid, status, timeout=timeout, poll=poll))
+
+
+def _checked(plan: wire.Plan, check: bool) -> wire.Plan:
+    outcomes = yield from plan
+    return deletion.check(outcomes) if check else outcomes
 
 
 def _first(plan: wire.Plan) -> wire.Plan:

@@ -141,6 +141,17 @@ def _unknown(exc: ExplorerError) -> str:
     return f"{UNKNOWN_OUTCOME} ({_message(exc)})"
 
 
+def _outcome_message(o: Any) -> str:
+    """An ItemResult message for a client Deletion that is not DELETED."""
+    from explorer.client.deletion import ALREADY_GONE, UNKNOWN
+
+    if o.outcome == ALREADY_GONE:
+        return f"not found: {o.detail}"
+    if o.outcome == UNKNOWN:
+        return f"{UNKNOWN_OUTCOME} ({o.detail})"
+    return o.detail  # still there: the API's refusal, or why it was not attempted
+
+
 async def delete_snapshots(
     client: Any,
     items: Mapping[str, str],
@@ -151,12 +162,13 @@ async def delete_snapshots(
 ) -> list[ItemResult]:
     """Delete snapshots (`{uuid: name}`) and report each one; raises nothing for API or network failures.
 
-    Many go through the bulk endpoint. If the API refuses the bulk call because of the
-    items (400, 403, 404), each is deleted on its own so one bad item does not block the
-    rest, and each gets its own message. Any other refusal (401, 402, 429, 5xx) deleted
-    nothing and would refuse single deletes too: every item is reported failed with the
-    API's message. When the connection fails during the bulk call, whether anything was
-    deleted is unknown: every item says so (nothing is re-sent blindly). Deletion is
+    Many go through the client's `snapshots.delete_many`, which already says per item
+    whether it was deleted, already gone, still there (with the API's words) or of unknown
+    outcome (it checks the list after a lost answer or a refusal and goes one by one after
+    a 400/403/404). If the bulk call itself raises for the items (400, 403, 404), each is
+    deleted on its own; any other refusal (401, 402, 429, 5xx) deleted nothing and would
+    refuse single deletes too: every item is reported failed with the API's message; a
+    lost connection makes every item's outcome unknown (nothing is re-sent blindly). Deletion is
     asynchronous ("deletion started"), so the list is then polled until the deleted ones
     are gone; one still listed after `verify_timeout` is reported, and when the polling
     itself fails the accepted items are reported as started but not verified.
@@ -166,8 +178,12 @@ async def delete_snapshots(
     singles = len(items) <= 1
     if not singles:
         try:
-            await client.snapshots.delete_many(list(items))
-            accepted = list(items)
+            outcomes = await client.snapshots.delete_many(list(items), check=False)
+            for o in outcomes:
+                if o.outcome == "deleted":  # explorer.client.deletion.DELETED (not imported: it loads httpx)
+                    accepted.append(o.uuid)
+                else:
+                    results[o.uuid] = ItemResult(o.uuid, items[o.uuid], False, _outcome_message(o))
         except ApiError as exc:
             if exc.status_code in _PER_ITEM_STATUSES:
                 singles = True  # fall back to one by one below, which says which item was refused
