@@ -9,6 +9,7 @@ from explorer.emulator.billing import make_subscription
 from explorer.emulator.clock import default_snapshot_name
 from explorer.emulator.objects import SNAPSHOTABLE_TYPES, make_drive, make_snapshot, make_tag
 from explorer.emulator.state.lifecycle import sync_drive
+from explorer.emulator.state.schedule import next_due as schedule_next
 from explorer.emulator.state.model import Account
 from explorer.emulator.wire import new_uuid
 
@@ -37,13 +38,15 @@ def user_uuid(seed: int, email: str) -> str:
 def init_account(acct: Account, *, currency: str) -> None:
     first = acct.email.split("@")[0].split(".")[0].capitalize()
     acct.profile = {
-        "address": "", "api_https_only": False, "autotopup_amount": "0", "autotopup_threshold": "0",
+        # Every field of the documented profile; no tax applies, so tax_name/tax_rate are null as in the dump.
+        "address": "", "api_https_only": False, "autotopup_amount": "0E-16", "autotopup_threshold": "0E-16",
         "bank_reference": f"{first[:4].lower()}{acct.uuid[:4]}", "clone_naming": "NONE", "company": "Example Ltd",
         "country": "CH", "currency": currency, "email": acct.email, "first_name": first, "has_autotopup": False,
-        "invoicing": True, "key_auth": False, "language": "en-gb", "last_name": "Demo", "mailing_list": False,
-        "meta": {}, "my_notes": "", "nickname": "", "phone": "", "postcode": "", "reseller": "",
-        "signup_time": "2023-01-15T10:00:00+00:00", "state": "REGULAR", "tax_name": "", "tax_rate": 0.0,
-        "title": "", "town": "Zurich", "uuid": acct.uuid, "vat": "",
+        "has_tx_autotopup": False, "invoicing": True, "key_auth": False, "language": "EN", "last_name": "Demo",
+        "mailing_list": False, "meta": {}, "my_notes": "", "network_restrictions": "", "nickname": "", "phone": "",
+        "postcode": "", "reseller": "", "signup_time": "2023-01-15T10:00:00+00:00", "state": "REGULAR",
+        "tax_name": None, "tax_rate": None, "title": "", "town": "Zurich", "tx_autotopup_amount": "0E-16",
+        "tx_autotopup_threshold": "0E-16", "uuid": acct.uuid, "vat": "",
     }
     acct.balance = {"balance": "1234.56780000000000000000", "credit_limit": None, "currency": currency}
     acct.settings = {"quota_max": 700, "quota_per_drive": 90}
@@ -103,15 +106,19 @@ def populate(acct: Account, *, seed: int, now: float, drives: int | None, snapsh
         plan.append((drive, schedule, per_day, weight if stype in SNAPSHOTABLE_TYPES else 0.0))
     counts = _split(n_snaps, [p[3] for p in plan]) if any(p[3] for p in plan) else [0] * len(plan)
     for (drive, schedule, per_day, _), count in zip(plan, counts, strict=True):
-        _snapshots_for(acct, rng, drive, schedule, per_day, count, now, tag_ids, owner)
+        timing = _snapshots_for(acct, rng, drive, schedule, per_day, count, now, tag_ids, owner)
+        if timing:  # simulated time continues this schedule (state.schedule)
+            acct.set_aux(drive["uuid"], {**acct.aux[drive["uuid"]], **timing})
         acct.drives.put(drive)
         sync_drive(acct, drive)
 
 
-def _snapshots_for(acct, rng, drive, schedule, per_day, count, now, tag_ids, owner) -> None:
+def _snapshots_for(acct, rng, drive, schedule, per_day, count, now, tag_ids, owner) -> dict:
+    """Create the drive's past snapshots; returns how its schedule continues (`schedule`, `step`, `next`, `noise`)."""
     if count <= 0:
-        return
+        return {}
     if schedule == "adhoc":
+        step = YEAR / count  # the mean gap between ad-hoc snapshots
         times = sorted(now - rng.uniform(600, YEAR) for _ in range(count))
     else:
         step = min(DAY if schedule == "daily" else 7 * DAY, YEAR / count)
@@ -133,6 +140,14 @@ def _snapshots_for(acct, rng, drive, schedule, per_day, count, now, tag_ids, own
         acct.snapshots.put(make_snapshot(uuid=suuid, drive_uuid=duuid, owner=owner, name=name, epoch=t,
                                          meta=meta, tags=tags, allocated_size=size))
         drive["snapshots"].append({"resource_uri": f"/api/2.0/snapshots/{suuid}/", "uuid": suuid})
+    # The newest snapshot keeps growing at the noise its size was drawn with (1 when that cannot be told).
+    written = per_day * (now - times[-1]) / DAY
+    factor = size / written if 0 < size < drive["size"] and written > 0 else 1.0
+    info = {"schedule": schedule, "step": step, "noise": factor}
+    info["next"] = schedule_next(info, duuid, times[-1])
+    while info["next"] <= now:  # an ad-hoc gap may already have passed
+        info["next"] = schedule_next(info, duuid, info["next"])
+    return info
 
 
 def finish_account(acct: Account, now: float) -> None:

@@ -48,10 +48,10 @@ def test_record_twice_reports_changes(account, capsys):
     assert main(["record"]) == 0
     first = capsys.readouterr().out
     assert "recorded observation #1" in first and "40 snapshots" in first
-    account.advance(days=2)
+    account.advance(days=2)  # the fleet's schedules continue: its daily drives take a snapshot each day
     assert main(["record"]) == 0
     second = capsys.readouterr().out
-    assert "recorded observation #2" in second and "since the previous observation: 0 new, 0 deleted" in second
+    assert "recorded observation #2" in second and "since the previous observation: 2 new, 0 deleted" in second
     assert len(HistoryStore().records()) == 2
 
 

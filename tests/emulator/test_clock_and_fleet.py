@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import datetime
+from datetime import UTC, datetime
 
 import httpx
 
@@ -57,20 +57,44 @@ def test_default_fleet_looks_like_a_real_account():
                                                                for r in d["snapshots"])
 
 
-async def test_advance_grows_each_drives_newest_snapshot_only(app, client):
+async def test_advance_continues_the_schedule_and_keeps_writing(app, client):
     drive = max(await all_of(client, "drives/detail/"), key=lambda d: len(d["snapshots"]))
-    before = {s["uuid"]: s["allocated_size"] for s in await all_of(client, "snapshots/detail/", drive=drive["uuid"])}
+    before = {s["uuid"]: s for s in await all_of(client, "snapshots/detail/", drive=drive["uuid"])}
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://emulator") as ctl:
         clock0 = (await ctl.get("/_emulator/clock")).json()
         r = await ctl.post("/_emulator/clock/advance", json={"days": 2, "hours": 1})
         assert r.status_code == 200 and r.json()["epoch"] - clock0["epoch"] >= 2 * 86400 + 3600
         assert (await ctl.post("/_emulator/clock/advance", json={"days": -1})).status_code == 400
-    after = {s["uuid"]: s["allocated_size"] for s in await all_of(client, "snapshots/detail/", drive=drive["uuid"])}
+    after = {s["uuid"]: s for s in await all_of(client, "snapshots/detail/", drive=drive["uuid"])}
     newest = drive["snapshots"][-1]["uuid"]
-    assert after[newest] > before[newest]
-    assert {u: v for u, v in after.items() if u != newest} == {u: v for u, v in before.items() if u != newest}
+    # The busiest drive is on a daily schedule: two days bring two new snapshots, a day apart, after the newest.
+    new = sorted((s for u, s in after.items() if u not in before), key=lambda s: s["timestamp"])
+    assert len(new) == 2 and all(s["status"] == "available" for s in new)
+    stamps = [datetime.fromisoformat(s["timestamp"]).timestamp() for s in [before[newest], *new]]
+    assert [round((b - a) / 86400, 3) for a, b in itertools.pairwise(stamps)] == [1.0, 1.0]
+    assert all(s["name"] == f"{drive['uuid']}__" + datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%d__%H_%M_%S")
+               for s, t in zip(new, stamps[1:], strict=True))
+    # What the drive wrote went into the snapshot that was newest at the time; older ones are unchanged.
+    assert after[newest]["allocated_size"] >= before[newest]["allocated_size"]
+    assert sum(s["allocated_size"] for s in after.values()) > sum(s["allocated_size"] for s in before.values())
+    assert {u: after[u] for u in before if u != newest} == {u: s for u, s in before.items() if u != newest}
     d = (await client.get(f"drives/{drive['uuid']}/")).json()
-    assert d["runtime"]["snapshots_allocated_size"] == sum(after.values())
+    assert d["runtime"]["snapshots_allocated_size"] == sum(s["allocated_size"] for s in after.values())
+    assert [r["uuid"] for r in d["snapshots"]][-2:] == [s["uuid"] for s in new]
+
+
+def test_schedules_stop_at_the_quota_and_are_deterministic():
+    states = [EmulatorState(seed=3, drives=8, snapshots=80, clock=_fixed_clock(1.7e9)) for _ in range(2)]
+    for state in states:
+        acct = state.accounts["demo@example.com"]
+        acct.settings["quota_max"] = len(acct.snapshots) + 5
+        state.advance(days=60)
+    a, b = (s.accounts["demo@example.com"] for s in states)
+    assert len(a.snapshots) == len(b.snapshots) == a.settings["quota_max"]
+    assert list(a.snapshots.raw.values()) == list(b.snapshots.raw.values())
+    states[0].advance(days=30)  # full: time passes, data is written, nothing more is taken
+    assert len(a.snapshots) == a.settings["quota_max"]
+    assert sum(s["allocated_size"] for s in a.snapshots) > sum(s["allocated_size"] for s in b.snapshots)
 
 
 async def test_new_snapshot_becomes_the_growing_one(app, client):

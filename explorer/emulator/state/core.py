@@ -161,15 +161,17 @@ class EmulatorState:
             lifecycle.progress(acct, acct.aux.get(key), now)
 
     def advance(self, *, days: float = 0, hours: float = 0, seconds: float = 0) -> float:
-        from explorer.emulator.state import lifecycle
+        from explorer.emulator.state import lifecycle, schedule
 
         total = days * 86400 + hours * 3600 + seconds
         with self.lock:
+            start = self.clock.now()
             self.clock.advance(total)
             self.store.set_setting("clock_offset", repr(self.clock.offset))
             self.tick()
             for acct in self.accounts.values():
-                lifecycle.grow(acct, total)
+                # Drives keep their snapshot schedules and keep writing over the time that passed.
+                schedule.run(acct, start, start + total)
                 lifecycle.prune_jobs(acct, self.clock.now())
             self.store.flush()
         return self.clock.now()

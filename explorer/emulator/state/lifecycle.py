@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from explorer.emulator.clock import iso_time
-from explorer.emulator.objects import SNAPSHOTABLE_TYPES
+from explorer.emulator.objects import drive_runtime
 from explorer.emulator.state.model import Account
 
 
@@ -31,7 +31,8 @@ def sync_drive(acct: Account, drive: dict) -> None:
 
 def _ready(drive: dict) -> None:
     drive["status"] = "mounted" if drive["mounted_on"] else "unmounted"
-    drive["runtime"]["is_snapshotable"] = drive["storage_type"] in SNAPSHOTABLE_TYPES
+    drive["runtime"] = drive_runtime(drive["storage_type"], ready=True,
+                                     snapshots_allocated_size=drive["runtime"]["snapshots_allocated_size"])
 
 
 def complete(state, acct: Account, key: str, data: dict) -> None:
@@ -87,20 +88,3 @@ def prune_jobs(acct: Account, now: float) -> None:
         if job["state"] != "started" and datetime.fromisoformat(job["last_modified"]).timestamp() < cutoff:
             acct.jobs.remove(job["uuid"])
 
-
-def grow(acct: Account, seconds: float) -> None:
-    """Drives keep writing: each drive's newest available snapshot grows by rate x elapsed time."""
-    if seconds <= 0:
-        return
-    for drive in list(acct.drives):
-        rate = write_rate(acct, drive["uuid"])
-        if rate <= 0 or not drive["snapshots"]:
-            continue
-        newest = acct.snapshots.get(drive["snapshots"][-1]["uuid"])
-        if newest is None or newest["status"] != "available":
-            continue
-        grown = min(drive["size"], (newest["allocated_size"] or 0) + int(rate * seconds))
-        if grown != newest["allocated_size"]:
-            newest["allocated_size"] = grown
-            acct.snapshots.put(newest)
-            sync_drive(acct, drive)
