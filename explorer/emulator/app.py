@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.routing import Route
 
 from explorer.emulator.faults import FaultMiddleware, Faults
-from explorer.emulator.routes import account, controls, drives, snapshots, tags
+from explorer.emulator.routes import account, controls, drives, profile, snapshots, tags
 from explorer.emulator.routes.base import ALL_METHODS
 from explorer.emulator.state.core import EmulatorState
 from explorer.emulator.wire import ApiFailure
@@ -31,7 +31,7 @@ def create_app(*, state: EmulatorState | None = None, fail_rate: float = 0.0, la
         raise TypeError(f"pass either state or state options, not both: {sorted(options)}")
     holder = Faults(seed=state.seed, latency_ms=latency_ms, error_rate=fail_rate, **(faults or {}))
     routes = [
-        *snapshots.routes, *drives.routes, *account.routes, *tags.routes, *controls.routes,
+        *snapshots.routes, *drives.routes, *account.routes, *profile.routes, *tags.routes, *controls.routes,
         Route("/api/2.0/{path:path}", _unknown, methods=ALL_METHODS),
     ]
     app = Starlette(routes=routes, middleware=[Middleware(FaultMiddleware, faults=holder)])

@@ -53,7 +53,7 @@ def make_subscription(acct: Account, *, sub_id: str, resource: str, amount: int,
     price = STORAGE_BASE.get(resource, 0.1) * CURRENCY_RATE[acct.profile.get("currency", "EUR")]
     months = days / 30
     return {
-        "amount": str(amount), "auto_renew": True, "descendants": [], "discount_amount": "0", "discount_percent": "0",
+        "amount": str(amount), "auto_renew": True, "descendants": [], "discount_amount": None, "discount_percent": None,
         "discounts": None, "end_time": iso_time(end), "free_tier": False, "id": sub_id,
         "period": f"{days} days, 0:00:00", "price": fmt_decimal(round(price * amount / (1 << 30) * months, 4)),
         "remaining": str(amount), "resource": resource, "resource_uri": f"/api/2.0/subscriptions/{sub_id}/",

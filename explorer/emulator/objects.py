@@ -11,6 +11,19 @@ from explorer.emulator.wire import ref
 SNAPSHOTABLE_TYPES = frozenset({"dssd", "zadara", "nvme", "ssd", "magnetic"})
 STORAGE_TYPES = ("dssd", "zadara", "nvme", "local_nvme", "ssd", "magnetic")
 CLONE_NAMING = ("NONE", "COUNTER", "DATE", "TIMESTAMP")
+AFFINITIES = ("ssd",)  # the drive schema's only choice
+EPHEMERAL_TYPES = frozenset({"local_nvme"})
+
+
+def drive_runtime(storage_type: str, *, ready: bool, snapshots_allocated_size: int = 0) -> dict:
+    """`runtime` as newer dumps show it; the capability flags are null until the drive is ready."""
+    return {
+        "is_downloadable": (storage_type not in EPHEMERAL_TYPES) if ready else None,
+        "is_ephemeral": storage_type in EPHEMERAL_TYPES,
+        "is_snapshotable": (storage_type in SNAPSHOTABLE_TYPES) if ready else None,
+        "snapshots_allocated_size": snapshots_allocated_size,
+        "storage_type": storage_type,
+    }
 
 
 def make_snapshot(*, uuid: str, drive_uuid: str, owner: dict, name: str, epoch: float, meta: dict,
@@ -51,11 +64,7 @@ def make_drive(*, uuid: str, owner: dict, name: str, size: int, storage_type: st
         "permissions": [],
         "remote_snapshots": [],
         "resource_uri": f"/api/2.0/drives/{uuid}/",
-        "runtime": {
-            "is_snapshotable": (storage_type in SNAPSHOTABLE_TYPES) if ready else None,
-            "snapshots_allocated_size": 0,
-            "storage_type": storage_type,
-        },
+        "runtime": drive_runtime(storage_type, ready=ready),
         "size": size,
         "snapshots": [],
         "status": status,

@@ -16,6 +16,10 @@ JSON_TYPE = "application/json; charset=utf-8"
 EMPTY_TYPE = "text/html; charset=utf-8"
 API_PREFIX = "/api/2.0/"
 DEFAULT_LIMIT = 20
+# Request bodies above this are refused with 413 (a bulk DELETE of 100k uuids is about 4.7 MB).
+MAX_BODY_BYTES = 8 * 1024 * 1024
+# JSON nested deeper than this is refused with 400 (documented objects are at most 4 levels deep).
+MAX_DEPTH = 32
 _UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
 encode = msgspec.json.encode
@@ -108,7 +112,7 @@ def int_param(request: Request, name: str, default: int) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise validation(name, f"Invalid value for {name}: {raw!r} is not an integer") from None
+        raise validation(name, f"Invalid value for {name}: {shown(raw)} is not an integer") from None
     if value < 0:
         raise validation(name, f"Invalid value for {name}: must not be negative")
     return value
@@ -137,15 +141,46 @@ def envelope(raws: Sequence[bytes], *, limit: int, offset: int, total: int, extr
     return b",".join(parts)
 
 
+def shown(value: Any, width: int = 60) -> str:
+    """`repr(value)` cut to `width` characters: error messages never echo a huge or deep value."""
+    if isinstance(value, (dict, list)):
+        text = f"<a JSON {'object' if isinstance(value, dict) else 'list'}>"
+    else:
+        text = repr(value[: width + 1] if isinstance(value, str) else value)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def too_large(limit: int = MAX_BODY_BYTES) -> ApiFailure:
+    return ApiFailure(413, [("validation", None, f"The request body is larger than {limit} bytes")])
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Whether containers nest more than `limit` levels (iterative: no recursion on hostile input)."""
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((c, depth + 1) for c in children if isinstance(c, (dict, list)))
+    return False
+
+
 def decode_json(body: bytes, *, required: bool = True) -> Any:
     if not body.strip():
         if required:
             raise validation(None, "The request body is empty; JSON expected")
         return None
     try:
-        return msgspec.json.decode(body)
+        data = msgspec.json.decode(body)
     except msgspec.DecodeError as exc:
-        raise validation(None, f"Malformed JSON in request body: {exc}") from None
+        raise validation(None, f"Malformed JSON in request body: {shown(str(exc), 200)}") from None
+    except RecursionError:
+        data = None
+    else:
+        if not isinstance(data, (dict, list)) or not _deeper_than(data, MAX_DEPTH):
+            return data
+    raise validation(None, f"The request body is nested more than {MAX_DEPTH} levels deep")
 
 
 def objects_of(payload: Any) -> list[dict]:

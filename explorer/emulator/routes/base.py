@@ -18,6 +18,7 @@ from explorer.emulator.state.model import Account, Collection
 from explorer.emulator.wire import (
     DEFAULT_LIMIT,
     EMPTY_TYPE,
+    MAX_BODY_BYTES,
     ApiFailure,
     decode_json,
     encode,
@@ -29,6 +30,7 @@ from explorer.emulator.wire import (
     not_allowed,
     notexist,
     split_or,
+    too_large,
     validation,
 )
 
@@ -42,15 +44,18 @@ class Ctx:
     request: Request
     state: EmulatorState
     acct: Account
-    body: bytes
+    # The body, already decoded (and checked for size and depth) by `endpoint`; None when there is none.
+    payload: Any = None
 
     def json(self, *, required: bool = True) -> Any:
-        return decode_json(self.body, required=required)
+        if self.payload is None and required:
+            raise validation(None, "The request body is empty; JSON expected")
+        return self.payload
 
     def json_object(self, *, required: bool = True) -> dict:
         """The body as a JSON object (`{}` when optional and absent); anything else is a 400."""
-        data = decode_json(self.body, required=required)
-        if data is None and not required:
+        data = self.json(required=required)
+        if data is None:
             return {}
         if not isinstance(data, dict):
             raise validation(None, "Expected a JSON object")
@@ -98,6 +103,29 @@ def _authenticate(request: Request, state: EmulatorState) -> Account:
 
 
 Handler = Callable[[Ctx], Response]
+WRITES = ("POST", "PUT", "DELETE")
+# A refused body is still read (and dropped) up to this much, so an HTTP client gets to read the 413.
+_DRAIN_BYTES = 8 * MAX_BODY_BYTES
+
+
+async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
+    """The request body, or a 413 once it passes `limit` bytes (declared or streamed): never more in memory."""
+    declared = request.headers.get("content-length", "")
+    size, chunks = 0, []
+    refused = declared.isdigit() and int(declared) > limit
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            refused = True
+        if refused:
+            chunks.clear()
+            if size > _DRAIN_BYTES:
+                break
+        else:
+            chunks.append(chunk)
+    if refused:
+        raise too_large(limit)
+    return b"".join(chunks)
 
 
 def endpoint(methods: dict[str, Handler]) -> Callable:
@@ -119,9 +147,11 @@ def endpoint(methods: dict[str, Handler]) -> Callable:
                 return Response(b"", 200, headers={"allow": ", ".join(allowed), "content-type": EMPTY_TYPE})
             if handler is None:
                 raise not_allowed(allowed)
-            body = await request.body() if method in ("POST", "PUT", "DELETE") else b""
+            # Every body is read within the size limit and decoded before any state is touched: a body
+            # that is too large, malformed or too deep is refused on every write endpoint alike.
+            payload = decode_json(await read_body(request), required=False) if method in WRITES else None
             with state.session():
-                response = handler(Ctx(request, state, acct, body))
+                response = handler(Ctx(request, state, acct, payload))
         except ApiFailure as failure:
             response = failure.response()
         response.headers["x-request-id"] = uuidlib.uuid4().hex

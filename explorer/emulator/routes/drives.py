@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from explorer.emulator import schemas
+from explorer.emulator.capabilities import size_range
 from explorer.emulator.objects import STORAGE_TYPES, clone_name, make_drive, make_job, short_drive
 from explorer.emulator.routes.base import Ctx, api_route, list_response, owned, require_known
-from explorer.emulator.routes.fields import meta_of, name_of, tags_of, uuid_list
+from explorer.emulator.routes.fields import affinities_of, media_of, meta_of, name_of, tags_of, uuid_list, uuid_of
 from explorer.emulator.routes.snapshots import FILTERS as SNAPSHOT_FILTERS
 from explorer.emulator.routes.snapshots import delete_snapshots
 from explorer.emulator.state.lifecycle import transition_key
@@ -17,20 +20,38 @@ from explorer.emulator.wire import (
     new_uuid,
     objects_of,
     ref,
+    shown,
     validation,
 )
 
 FILTERS = (*(f for f in SNAPSHOT_FILTERS if f != "drive"), "status")
-GIB = 1 << 30
-MIN_SIZE, MAX_SIZE = 512 * 1024 * 1024, 15492389427364
+_DIGITS = re.compile(r"^[0-9]{1,20}$")
 
 
-def _size_of(value, point="size") -> int:
+def _size_of(value, storage_type: str, point="size") -> int:
+    """Bytes as an integer or an integer-valued string (`"1024000000"`, as pycloudsigma's tests send it)."""
+    if isinstance(value, str) and _DIGITS.match(value):
+        value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
         raise validation(point, "Size must be an integer number of bytes")
-    if not MIN_SIZE <= value <= MAX_SIZE:
-        raise validation(point, f"Size must be between {MIN_SIZE} and {MAX_SIZE} bytes")
+    low, high = size_range(storage_type)
+    if not low <= value <= high:
+        raise validation(point, f"Size of a {storage_type} drive must be between {low} and {high} bytes")
     return -(-value // 16384) * 16384  # the backend rounds up to 16 KiB
+
+
+def _flag(data: dict, key: str, default: bool) -> bool:
+    value = data.get(key, default)
+    if not isinstance(value, bool):
+        raise validation(key, f"{key} must be true or false")
+    return value
+
+
+def _storage_type(value, default: str) -> str:
+    stype = value or default
+    if stype not in STORAGE_TYPES:
+        raise validation("storage_type", f"Storage type must be one of: {', '.join(STORAGE_TYPES)}")
+    return stype
 
 
 def _create(ctx: Ctx):
@@ -42,12 +63,11 @@ def _create(ctx: Ctx):
             raise validation("size", "This field is required")
         if spec.get("media") not in ("disk", "cdrom"):
             raise validation("media", "This field is required; choices: disk, cdrom")
-        stype = spec.get("storage_type") or "dssd"
-        if stype not in STORAGE_TYPES:
-            raise validation("storage_type", f"Storage type must be one of: {', '.join(STORAGE_TYPES)}")
-        specs.append(dict(name=name, size=_size_of(spec["size"]), media=spec["media"], storage_type=stype,
+        stype = _storage_type(spec.get("storage_type"), "dssd")
+        specs.append(dict(name=name, size=_size_of(spec["size"], stype), media=spec["media"], storage_type=stype,
                           meta=meta_of(spec.get("meta")), tags=tags_of(spec.get("tags"), acct),
-                          allow_multimount=bool(spec.get("allow_multimount", False))))
+                          allow_multimount=_flag(spec, "allow_multimount", False),
+                          affinities=affinities_of(spec.get("affinities"))))
     created = []
     for spec in specs:
         duuid = new_uuid()
@@ -57,10 +77,8 @@ def _create(ctx: Ctx):
     return created_response(created)
 
 
-def _update(ctx: Ctx):
-    drive = owned(ctx, ctx.acct.drives)
-    data = ctx.json_object()
-    # Validate every field into a new object first: a refused PUT leaves the stored one (and its bytes) as it was.
+def _edited(ctx: Ctx, drive: dict, data: dict) -> dict:
+    """The drive as `data` would leave it, validated; nothing is stored or scheduled yet."""
     changed = dict(drive)
     if "name" in data:
         changed["name"] = name_of(data["name"], required=True)
@@ -69,20 +87,46 @@ def _update(ctx: Ctx):
     if "tags" in data:
         changed["tags"] = [ref("tags", t) for t in tags_of(data["tags"], ctx.acct)]
     if "allow_multimount" in data:
-        changed["allow_multimount"] = bool(data["allow_multimount"])
+        changed["allow_multimount"] = _flag(data, "allow_multimount", False)
+    if "affinities" in data:
+        changed["affinities"] = affinities_of(data["affinities"])
     # Size and media only change on a drive that is not mounted (silently ignored otherwise, as documented).
-    resize = False
     if drive["status"] == "unmounted":
         if "media" in data and data["media"] in ("disk", "cdrom"):
             changed["media"] = data["media"]
         if "size" in data:
-            size = _size_of(data["size"])
+            size = _size_of(data["size"], drive["storage_type"])
             if size != drive["size"]:
-                changed["size"], changed["status"], resize = size, "resizing", True
-    if resize:
-        _schedule_resize(ctx, drive["uuid"])
+                changed["size"], changed["status"] = size, "resizing"
+    return changed
+
+
+def _store(ctx: Ctx, before: dict, changed: dict) -> None:
+    if changed["status"] == "resizing" and before["status"] != "resizing":
+        _schedule_resize(ctx, changed["uuid"])
     ctx.acct.drives.put(changed)
+
+
+def _update(ctx: Ctx):
+    drive = owned(ctx, ctx.acct.drives)
+    # Validate every field into a new object first: a refused PUT leaves the stored one (and its bytes) as it was.
+    changed = _edited(ctx, drive, ctx.json_object())
+    _store(ctx, drive, changed)
     return json_response(raw=ctx.acct.drives.raw[changed["uuid"]])
+
+
+def _bulk_update(ctx: Ctx):
+    """`PUT /drives/` edits many: each item names its `uuid`; unlisted drives are left alone."""
+    items = objects_of(ctx.json())
+    uuids = [uuid_of(item.get("uuid"), "uuid") for item in items]
+    require_known(ctx.acct.drives, uuids)
+    if len(set(uuids)) != len(uuids):
+        raise validation("uuid", "Each drive may appear only once in one PUT")
+    pairs = [(ctx.acct.drives.get(u), item) for u, item in zip(uuids, items, strict=True)]
+    changed = [_edited(ctx, drive, item) for drive, item in pairs]
+    for (drive, _), new in zip(pairs, changed, strict=True):  # all validated: a refused item changes nothing
+        _store(ctx, drive, new)
+    return json_response({"objects": changed})
 
 
 def _schedule_resize(ctx: Ctx, duuid: str) -> None:
@@ -134,11 +178,12 @@ def _action(ctx: Ctx):
     if action == "resize":
         if drive["status"] != "unmounted":
             raise forbidden(f'Cannot resize drive in state "{drive["status"]}". Drive should be in state "unmounted"')
-        resized = {**drive, "size": _size_of(data.get("size", drive["size"])), "status": "resizing"}
+        resized = {**drive, "size": _size_of(data.get("size", drive["size"]), drive["storage_type"]),
+                   "status": "resizing"}
         _schedule_resize(ctx, drive["uuid"])
         ctx.acct.drives.put(resized)
         return json_response({"objects": [resized]}, 202)
-    raise validation("do", f"Unknown action {action!r}; drives support do=clone and do=resize")
+    raise validation("do", f"Unknown action {shown(action)}; drives support do=clone and do=resize")
 
 
 def _clone(ctx: Ctx, source: dict, data: dict) -> dict:
@@ -146,15 +191,15 @@ def _clone(ctx: Ctx, source: dict, data: dict) -> dict:
     if source["status"] not in ("mounted", "unmounted"):
         raise forbidden(f'Cannot clone drive in state "{source["status"]}"')
     name = name_of(data.get("name")) or clone_name(source["name"], acct.profile.get("clone_naming", "NONE"), now)
-    size = _size_of(data.get("size", source["size"]))
+    stype = _storage_type(data.get("storage_type"), source["storage_type"])
+    size = _size_of(data.get("size", source["size"]), stype)
     if size < source["size"]:
         raise validation("size", "A clone can only be the same size or bigger")
-    stype = data.get("storage_type") or source["storage_type"]
-    if stype not in STORAGE_TYPES:
-        raise validation("storage_type", f"Storage type must be one of: {', '.join(STORAGE_TYPES)}")
+    media = media_of(data.get("media"), source["media"])
+    affinities = affinities_of(data.get("affinities", source["affinities"]))
     duuid, juuid = new_uuid(), new_uuid()
     drive = make_drive(uuid=duuid, owner=acct.owner_ref, name=name, size=size, storage_type=stype,
-                       status="cloning_dst", media=data.get("media") or source["media"],
+                       status="cloning_dst", media=media, affinities=affinities,
                        meta=meta_of(data.get("meta", source["meta"])))
     drive["jobs"] = [ref("jobs", juuid)]
     acct.jobs.put(make_job(uuid=juuid, operation="drive_clone", epoch=now,
@@ -171,7 +216,7 @@ def _get(ctx: Ctx):
 routes = [
     api_route("/api/2.0/drives/", {
         "GET": lambda c: list_response(c, c.acct.drives, filters=FILTERS, view=short_drive),
-        "POST": _create, "DELETE": _bulk_delete}),
+        "POST": _create, "PUT": _bulk_update, "DELETE": _bulk_delete}),
     api_route("/api/2.0/drives/detail/", {"GET": lambda c: list_response(c, c.acct.drives, filters=FILTERS)}),
     api_route("/api/2.0/drives/schema/", {"GET": lambda c: json_response(schemas.DRIVE)}),
     api_route("/api/2.0/drives/{uuid}/", {"GET": _get, "PUT": _update, "DELETE": _delete}),

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from explorer.emulator.objects import AFFINITIES
 from explorer.emulator.state.model import Account
-from explorer.emulator.wire import is_uuid, notexist, validation
+from explorer.emulator.wire import is_uuid, notexist, shown, validation
 
 META_KEY_MAX = 32
+# The real API's name limit is undocumented; 255 characters is the emulator's documented choice.
+NAME_MAX = 255
 
 
 def uuid_of(value: Any, point: str) -> str:
@@ -15,7 +18,7 @@ def uuid_of(value: Any, point: str) -> str:
     if isinstance(value, dict):
         value = value.get("uuid") or str(value.get("resource_uri", "")).rstrip("/").rsplit("/", 1)[-1]
     if not is_uuid(value):
-        raise validation(point, f"Invalid UUID: {value!r}")
+        raise validation(point, f"Invalid UUID: {shown(value)}")
     return value.lower()
 
 
@@ -26,6 +29,8 @@ def name_of(value: Any, point: str = "name", *, required: bool = False) -> str |
         return None
     if not isinstance(value, str):
         raise validation(point, "Name must be a string")
+    if len(value) > NAME_MAX:
+        raise validation(point, f"Name must be at most {NAME_MAX} characters (this one has {len(value)})")
     return value
 
 
@@ -37,10 +42,26 @@ def meta_of(value: Any, point: str = "meta") -> dict:
         raise validation(point, "Meta must be a dictionary of strings")
     for key, val in value.items():
         if len(key) > META_KEY_MAX:
-            raise validation(point, f"Meta key {key!r} is longer than {META_KEY_MAX} characters")
+            raise validation(point, f"Meta key {shown(key)} is longer than {META_KEY_MAX} characters")
         if not isinstance(val, str):
-            raise validation(point, f"Meta value for key {key!r} must be a string")
+            raise validation(point, f"Meta value for key {shown(key)} must be a string")
     return dict(value)
+
+
+def media_of(value, default: str) -> str:
+    if value is None:
+        return default
+    if value not in ("disk", "cdrom"):
+        raise validation("media", "Media must be one of: cdrom, disk")
+    return value
+
+
+def affinities_of(value) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or any(a not in AFFINITIES for a in value):
+        raise validation("affinities", f"Affinities must be a list of: {', '.join(AFFINITIES)}")
+    return list(value)
 
 
 def tags_of(value: Any, acct: Account, point: str = "tags") -> list[str]:

@@ -6,7 +6,7 @@ from explorer.emulator import schemas
 from explorer.emulator.clock import default_snapshot_name
 from explorer.emulator.objects import clone_name, make_drive, make_job, make_snapshot
 from explorer.emulator.routes.base import Ctx, api_route, list_response, owned, require_known
-from explorer.emulator.routes.fields import meta_of, name_of, tags_of, uuid_list, uuid_of
+from explorer.emulator.routes.fields import affinities_of, media_of, meta_of, name_of, tags_of, uuid_list, uuid_of
 from explorer.emulator.state.lifecycle import sync_drive, transition_key
 from explorer.emulator.wire import (
     created_response,
@@ -17,6 +17,7 @@ from explorer.emulator.wire import (
     notexist,
     objects_of,
     ref,
+    shown,
     split_or,
     validation,
 )
@@ -72,12 +73,10 @@ def _create(ctx: Ctx):
     return created_response(created)
 
 
-def _update(ctx: Ctx):
-    snap = owned(ctx, ctx.acct.snapshots)
-    data = ctx.json_object()
+def _edited(ctx: Ctx, snap: dict, data: dict) -> dict:
+    """The snapshot as `data` would leave it, validated; nothing is stored yet."""
     if data.get("drive") is not None and uuid_of(data["drive"], "drive") != snap["drive"]["uuid"]:
         raise validation("drive", "The drive of a snapshot cannot be changed")
-    # Validate every field into a new object first: a refused PUT leaves the stored one (and its bytes) as it was.
     changed = dict(snap)
     if "name" in data:
         changed["name"] = name_of(data["name"]) or snap["name"]
@@ -85,8 +84,27 @@ def _update(ctx: Ctx):
         changed["meta"] = meta_of(data["meta"])  # PUT replaces the whole meta
     if "tags" in data:
         changed["tags"] = [ref("tags", t) for t in tags_of(data["tags"], ctx.acct)]
+    return changed
+
+
+def _update(ctx: Ctx):
+    # Validate every field into a new object first: a refused PUT leaves the stored one (and its bytes) as it was.
+    changed = _edited(ctx, owned(ctx, ctx.acct.snapshots), ctx.json_object())
     ctx.acct.snapshots.put(changed)
     return json_response(raw=ctx.acct.snapshots.raw[changed["uuid"]])
+
+
+def _bulk_update(ctx: Ctx):
+    """`PUT /snapshots/` edits many: each item names its `uuid`; unlisted snapshots are left alone."""
+    items = objects_of(ctx.json())
+    uuids = [uuid_of(item.get("uuid"), "uuid") for item in items]
+    require_known(ctx.acct.snapshots, uuids)
+    if len(set(uuids)) != len(uuids):
+        raise validation("uuid", "Each snapshot may appear only once in one PUT")
+    changed = [_edited(ctx, ctx.acct.snapshots.get(u), item) for u, item in zip(uuids, items, strict=True)]
+    for snap in changed:  # everything was validated above: a refused item changes nothing
+        ctx.acct.snapshots.put(snap)
+    return json_response({"objects": changed})
 
 
 def delete_snapshots(acct, uuids: list[str]) -> None:
@@ -120,7 +138,7 @@ def _action(ctx: Ctx):
     snap = owned(ctx, ctx.acct.snapshots)
     action = ctx.params.get("do")
     if action != "clone":
-        raise validation("do", f"Unknown action {action!r}; snapshots support do=clone")
+        raise validation("do", f"Unknown action {shown(action)}; snapshots support do=clone")
     data = ctx.json_object(required=False)
     for avoid in split_or(ctx.params.get("avoid", "")) if ctx.params.get("avoid") else []:
         uuid_of(avoid, "avoid")  # best effort placement: validated, otherwise nothing to emulate
@@ -135,12 +153,8 @@ def clone_to_drive(ctx: Ctx, snap: dict, data: dict) -> dict:
     name = name_of(data.get("name"))
     if name is None:
         name = clone_name(snap["name"], acct.profile.get("clone_naming", "NONE"), now)
-    media = data.get("media") or (source["media"] if source else "disk")
-    if media not in ("disk", "cdrom"):
-        raise validation("media", "Media must be one of: disk, cdrom")
-    affinities = data.get("affinities") or []
-    if not isinstance(affinities, list):
-        raise validation("affinities", "Affinities must be a list")
+    media = media_of(data.get("media"), source["media"] if source else "disk")
+    affinities = affinities_of(data.get("affinities"))
     duuid, juuid = new_uuid(), new_uuid()
     drive = make_drive(uuid=duuid, owner=acct.owner_ref, name=name, size=source["size"] if source else 1 << 30,
                        storage_type=source["storage_type"] if source else "dssd", status="cloning_dst", media=media,
@@ -160,10 +174,9 @@ def _schema(ctx: Ctx):
 
 
 routes = [
-    api_route("/api/2.0/snapshots/", {"GET": _list, "POST": _create, "DELETE": _bulk_delete}),
+    api_route("/api/2.0/snapshots/", {"GET": _list, "POST": _create, "PUT": _bulk_update, "DELETE": _bulk_delete}),
     api_route("/api/2.0/snapshots/detail/", {"GET": _list}),
     api_route("/api/2.0/snapshots/schema/", {"GET": _schema}),
-    api_route("/api/2.0/snapshots/{uuid}/", {"GET": _get,
-                                                  "PUT": _update, "DELETE": _delete}),
+    api_route("/api/2.0/snapshots/{uuid}/", {"GET": _get, "PUT": _update, "DELETE": _delete}),
     api_route("/api/2.0/snapshots/{uuid}/action/", {"POST": _action}),
 ]

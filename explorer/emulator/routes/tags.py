@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from explorer.emulator import schemas
 from explorer.emulator.objects import make_tag
 from explorer.emulator.routes.base import Ctx, api_route, list_response, owned
 from explorer.emulator.routes.fields import meta_of, name_of, uuid_of
@@ -134,6 +135,7 @@ def _tagged(ctx: Ctx):
 routes = [
     api_route("/api/2.0/tags/", {"GET": _list, "POST": _create}),
     api_route("/api/2.0/tags/detail/", {"GET": _list}),
+    api_route("/api/2.0/tags/schema/", {"GET": lambda c: json_response(schemas.TAG)}),
     api_route("/api/2.0/tags/{uuid}/", {"GET": lambda c: json_response(_full(c.acct, owned(c, c.acct.tags))),
                                              "PUT": _update, "DELETE": _delete}),
     api_route("/api/2.0/tags/{uuid}/{kind}/", {"GET": _tagged}),
