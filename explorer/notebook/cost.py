@@ -9,15 +9,26 @@ from explorer.data import account_cost_summary, drive_costs, snapshot_costs
 from explorer.data.inventory import Inventory
 from explorer.notebook.cost_figures import burst_figure, cost_by_drive_figure, storage_type_figure
 from explorer.notebook.series import GIB, drive_labels
-from explorer.notebook.widgets import figure_widget, snapshot_table_html, source_banner, sync_figure
+from explorer.notebook.widgets import (
+    ExportableDashboard,
+    figure_widget,
+    snapshot_table_html,
+    source_banner,
+    sync_figure,
+)
 
 
 def _num(value, default: float = 0.0) -> float:
     return default if value is None or pd.isna(value) else float(value)
 
 
-class CostDashboard(widgets.VBox):
+_FULL = widgets.Layout(width="100%")
+
+
+class CostDashboard(ExportableDashboard, widgets.VBox):
     """Monthly snapshot cost; clicking a drive's bar (or picking it in `drive`) lists its snapshots."""
+
+    static_title = "Storage cost dashboard"
 
     def __init__(self, inventory: Inventory, *, top: int = 10):
         self.inventory = inventory
@@ -32,10 +43,12 @@ class CostDashboard(widgets.VBox):
         biggest = self.account.sort_values("snapshot_bytes", ascending=False)["resource"]
         default = str(biggest.iloc[0]) if len(biggest) else resources[0]
         self.resource = widgets.Dropdown(options=resources, value=default, description="resource")
-        self.subscribed = widgets.IntSlider(description="subscribe GiB", continuous_update=False,
-                                            layout=widgets.Layout(width="60%"))
-        self._reset_slider()
-        self.drive = widgets.Dropdown(options=self._drive_options(), value=None, description="drive")
+        # One slider per resource, each with its own fixed range: switching resource only swaps which one is
+        # shown and sets its value inside that range, so no front end ever clamps a value and echoes it back.
+        self.sliders = {res: self._make_slider(res) for res in resources}
+        self.what_if = widgets.HBox([self.resource, self.sliders[default]], layout=_FULL)
+        self.drive = widgets.Dropdown(options=self._drive_options(), index=0, description="drive",
+                                      layout=widgets.Layout(width="95%"))
         self.snapshots = widgets.HTML(layout=widgets.Layout(max_height="400px", overflow="auto"))
         self.bars = figure_widget(self.build_bars())
         self.by_type = figure_widget(self.build_by_type())
@@ -47,18 +60,27 @@ class CostDashboard(widgets.VBox):
         self.price.observe(self._on_costs_view, names="value")
         self.top.observe(self._on_costs_view, names="value")
         self.resource.observe(self._on_resource, names="value")
-        self.subscribed.observe(self._on_burst, names="value")
+        for slider in self.sliders.values():
+            slider.observe(self._on_burst, names="value")
         self.drive.observe(self._show_drive, names="value")
-        self.bars_box = widgets.Box([self.bars], layout=widgets.Layout(width="60%"))
-        self.side = widgets.VBox([self.drive, self.snapshots], layout=widgets.Layout(width="40%"))
+        self.bars_box = widgets.Box([self.bars], layout=widgets.Layout(width="62%"))
+        self.side = widgets.VBox([self.drive, self.snapshots], layout=widgets.Layout(width="38%", overflow="auto"))
         super().__init__([
             widgets.HTML(source_banner(inventory)),
-            widgets.HBox([self.currency, self.price, self.top]),
-            widgets.HBox([self.bars_box, self.side]),
+            widgets.HBox([self.currency, self.price, self.top], layout=_FULL),
+            widgets.HBox([self.bars_box, self.side], layout=_FULL),
             self.by_type,
-            widgets.HBox([self.resource, self.subscribed]),
+            self.what_if,
             self.burst,
-        ])
+        ], layout=_FULL)
+
+    @property
+    def subscribed(self) -> widgets.IntSlider:
+        """The what-if slider of the selected resource (GiB subscribed)."""
+        return self.sliders[self.resource.value]
+
+    def live_figures(self):
+        return [self.bars, self.by_type, self.burst]
 
     # -- data -------------------------------------------------------------------------------------
     def _load_costs(self) -> None:
@@ -74,15 +96,20 @@ class CostDashboard(widgets.VBox):
 
     def _drive_options(self) -> list[tuple[str, str | None]]:
         shown = self.drive_costs[self.drive_costs["snapshot_count"] > 0]
-        return [("(click a bar)", None)] + [(self.labels.get(u, u[:8]), u) for u in shown["drive_uuid"].astype(str)]
+        prompt = ("— click a bar or pick a drive —", None)
+        return [prompt] + [(self.labels.get(u, u[:8]), u) for u in shown["drive_uuid"].astype(str)]
 
-    def _reset_slider(self) -> None:
-        row = self._account_row()
-        sub, using = (_num(row["subscribed"]), _num(row["using"])) if row is not None else (0.0, 0.0)
+    def _subscription(self, resource: str) -> tuple[float, float]:
+        """(subscribed, using) bytes of one resource today."""
+        rows = self.account[self.account["resource"] == resource]
+        return (0.0, 0.0) if rows.empty else (_num(rows.iloc[0]["subscribed"]), _num(rows.iloc[0]["using"]))
+
+    def _make_slider(self, resource: str) -> widgets.IntSlider:
+        sub, using = self._subscription(resource)
         top = int(max(using, sub) * 1.5 / GIB) + 1
-        with self.subscribed.hold_trait_notifications():
-            self.subscribed.max = max(top, 1)
-            self.subscribed.value = round(sub / GIB)
+        return widgets.IntSlider(value=round(sub / GIB), min=0, max=max(top, 1), description="subscribe GiB",
+                                 continuous_update=False, style={"description_width": "initial"},
+                                 layout=widgets.Layout(width="60%"))
 
     # -- figures (pure builders fed with the current control values) ------------------------------
     def build_bars(self):
@@ -124,10 +151,15 @@ class CostDashboard(widgets.VBox):
         self._show_drive()  # its cost column follows the price reading
 
     def _on_resource(self, _change=None) -> None:
-        self._reset_slider()
+        slider = self.subscribed
+        with slider.hold_trait_notifications():  # today's subscription: the what-if starts with no change
+            slider.value = round(self._subscription(self.resource.value)[0] / GIB)
+        self.what_if.children = (self.resource, slider)
         self._on_burst()
 
-    def _on_burst(self, _change=None) -> None:
+    def _on_burst(self, change=None) -> None:
+        if change is not None and change["owner"] is not self.subscribed:
+            return  # a hidden resource's slider (the front end may still send it a value): not what is shown
         sync_figure(self.burst, self.build_burst())
 
     def _show_drive(self, _change=None) -> None:

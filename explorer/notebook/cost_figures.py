@@ -123,10 +123,12 @@ def burst_figure(
     costs = np.maximum(0.0, using - grid) / GIB * burst_price
     fig.add_trace(go.Scatter(x=grid / GIB, y=costs, mode="lines", name="burst cost", meta={"case": "curve"},
                              hovertemplate="subscribed %{x:,.0f} GiB<br>%{y:,.2f}<extra></extra>"), row=1, col=2)
+    # "now" labels to the left of its marker, "what-if" to the right: equal subscriptions never print "nowat-if".
+    sides = {"now": "top left", "what-if": "top right"}
     for name, sub in cases.items():
         fig.add_trace(go.Scatter(
             x=[sub / GIB], y=[burst_cost(using, sub, burst_price)], mode="markers+text", name=f"{name} cost",
-            text=[name], textposition="top right", marker={"size": 11}, meta={"case": f"{name} marker"},
+            text=[name], textposition=sides[name], marker={"size": 11}, meta={"case": f"{name} marker"},
             showlegend=False,
         ), row=1, col=2)
     now, later = burst_cost(using, subscribed, burst_price), burst_cost(using, what_if, burst_price)

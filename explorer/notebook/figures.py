@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import qualitative
@@ -91,7 +92,7 @@ def growth_figure(
     subtitle = " · ".join(_BIN_WORDS[b] + " points" for b in sorted(bins_used))
     fig.update_layout(
         title={"text": "Cumulative snapshot growth per drive" + (f" ({subtitle})" if subtitle else "")},
-        xaxis={"title": {"text": "snapshot time (UTC)"}, "range": _range(start_ts, end_ts)},
+        xaxis={"title": {"text": "snapshot time (UTC)"}, "type": "date", "range": _range(start_ts, end_ts)},
         yaxis={"title": {"text": axis_title}, "type": scale, "rangemode": "tozero" if scale == "linear" else None},
         legend={"title": {"text": "drive"}},
         hovermode="closest",
@@ -100,9 +101,13 @@ def growth_figure(
     return fig
 
 
-def _utc_naive(index: pd.DatetimeIndex):
-    """UTC instants as a datetime64 array: plotly copies object arrays of Timestamps element by element."""
-    return index.tz_convert("UTC").tz_localize(None).to_numpy()
+def _utc_naive(index: pd.DatetimeIndex) -> np.ndarray:
+    """UTC instants as ISO strings (millisecond precision), the form plotly.js reads as dates.
+
+    Not datetime64: the FigureWidget serializer sends those to the browser as integer nanoseconds
+    (`.tolist()`), which plotly.js draws on a linear axis. `np.datetime_as_string` is vectorised.
+    """
+    return np.datetime_as_string(index.tz_convert("UTC").tz_localize(None).to_numpy(), unit="ms")
 
 
 def _split(frame: pd.DataFrame, drives: list[str]) -> dict[str, pd.DataFrame]:

@@ -11,11 +11,13 @@ import pandas as pd
 from explorer.data.inventory import Inventory
 from explorer.notebook.figures import growth_figure
 from explorer.notebook.series import MAX_POINTS, drive_labels, top_drives
-from explorer.notebook.widgets import figure_widget, gib, source_banner, sync_figure
+from explorer.notebook.widgets import ExportableDashboard, figure_widget, gib, source_banner, sync_figure
 
 
-class GrowthDashboard(widgets.VBox):
+class GrowthDashboard(ExportableDashboard, widgets.VBox):
     """Per-drive cumulative snapshot growth; every control redraws the same `figure` in place."""
+
+    static_title = "Snapshot growth dashboard"
 
     def __init__(
         self,
@@ -46,14 +48,19 @@ class GrowthDashboard(widgets.VBox):
         self.metric = widgets.ToggleButtons(options=[("bytes", "bytes"), ("snapshot count", "count")],
                                             value="bytes", description="show")
         self.scale = widgets.ToggleButtons(options=["linear", "log"], value="linear", description="scale")
+        self.metric.style.button_width = self.scale.style.button_width = "auto"
         self.status = widgets.HTML()
         self.banner = widgets.HTML(source_banner(inventory))
         self.figure = figure_widget(self.build_figure())
         self._update_status()
         for control in (self.drives, self.start, self.end, self.metric, self.scale):
             control.observe(self._refresh, names="value")
-        controls = widgets.HBox([self.drives, widgets.VBox([self.start, self.end, self.metric, self.scale])])
-        super().__init__([self.banner, controls, self.figure, self.status])
+        controls = widgets.HBox([self.drives, widgets.VBox([self.start, self.end, self.metric, self.scale])],
+                                layout=widgets.Layout(width="100%"))
+        super().__init__([self.banner, controls, self.figure, self.status], layout=widgets.Layout(width="100%"))
+
+    def live_figures(self):
+        return [self.figure]
 
     def _date_bounds(self) -> tuple[dt.date | None, dt.date | None]:
         stamps = self.growth["timestamp"]

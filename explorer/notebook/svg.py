@@ -65,6 +65,8 @@ def _colour(trace, i: int) -> str:
 
 def _numbers(values) -> np.ndarray:
     arr = np.asarray(values)
+    if arr.dtype.kind in "UO" and len(arr) and isinstance(arr[0], str):  # ISO date strings of a date axis
+        arr = arr.astype("datetime64[ms]")
     if np.issubdtype(arr.dtype, np.datetime64):
         return arr.astype("datetime64[ms]").astype("int64").astype(float)
     return arr.astype(float)
@@ -111,7 +113,7 @@ def figure_to_svg(fig, *, width: int = 900, height: int = 460) -> str:
         xlo, xhi = float(xs.min()), float(xs.max()) or 1.0
         vmin, vmax = (float(ys.min()), float(ys.max())) if log else (0.0, (float(ys.max()) or 1.0) * 1.05)
         ticks = nice_ticks(vmin, vmax)
-        dated = np.issubdtype(np.asarray(scatters[0].x).dtype, np.datetime64)
+        dated = fig.layout.xaxis.type == "date" or np.issubdtype(np.asarray(scatters[0].x).dtype, np.datetime64)
     if not traces:
         ticks, vmin, vmax = [0.0, 1.0], 0.0, 1.0
 

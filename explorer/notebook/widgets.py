@@ -9,14 +9,31 @@ import plotly.graph_objects as go
 
 from explorer.data.inventory import Inventory
 from explorer.data.units import UNKNOWN, human_bytes, money_amount
+from explorer.notebook.live import LiveFigure, StaticCopy
 
 # Set once when the widget is made; re-sending the whole template on every update is slow.
 _LAYOUT_SKIP = ("template",)
 
 
-def figure_widget(fig: go.Figure) -> go.FigureWidget:
-    """A FigureWidget showing `fig`, to be kept and updated in place with :func:`sync_figure`."""
-    return go.FigureWidget(fig)
+def figure_widget(fig: go.Figure) -> LiveFigure:
+    """A FigureWidget showing `fig` across the output's width, to be kept and updated with :func:`sync_figure`."""
+    return LiveFigure(fig)
+
+
+class ExportableDashboard:
+    """Mixin for the dashboards (ipywidgets boxes): displayed with a static copy of `live_figures()` for exports."""
+
+    static_title = "Dashboard"
+
+    def live_figures(self) -> list[LiveFigure]:
+        raise NotImplementedError
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        self.static_copy = StaticCopy(self.live_figures(), self.static_title)
+        self.static_copy.show()
+        display(self._repr_mimebundle_(), raw=True)
 
 
 def sync_figure(widget: go.FigureWidget, fig: go.Figure) -> None:
@@ -75,10 +92,10 @@ def snapshot_table_html(snapshots: pd.DataFrame, *, title: str, limit: int = 25,
     rows = []
     for _, snap in order.head(limit).iterrows():
         price = None if costs is None else costs.get(snap["uuid"])
-        cost = "" if costs is None else f"<td style='text-align:right'>{money_amount(price)}</td>"
+        cost = "" if costs is None else f"<td style='text-align:right'>{html.escape(money_amount(price))}</td>"
         stamp = UNKNOWN if pd.isna(snap["timestamp"]) else snap["timestamp"].strftime("%Y-%m-%d %H:%M")
         rows.append(
-            f"<tr><td>{html.escape(str(snap['name']))}</td><td>{stamp}</td>"
+            f"<tr><td title='{html.escape(str(snap['name']))}'>{html.escape(str(snap['name']))}</td><td>{stamp}</td>"
             f"<td style='text-align:right'>{gib(snap['allocated_size'])}</td>"
             f"<td>{html.escape(str(snap['status']))}</td>{cost}</tr>"
         )
@@ -87,7 +104,8 @@ def snapshot_table_html(snapshots: pd.DataFrame, *, title: str, limit: int = 25,
     return (
         f"<b>{html.escape(title)}</b> — {len(order)} snapshots, "
         f"{gib(snapshots['allocated_size'].fillna(0).sum())} in all"
-        "<table style='font-size:90%'><tr><th>name</th><th>taken (UTC)</th><th>size</th><th>status</th>"
+        "<table style='font-size:90%;white-space:nowrap'>"
+        "<tr><th>name</th><th>taken (UTC)</th><th>size</th><th>status</th>"
         f"{cost_head}</tr>{''.join(rows)}</table>"
         + (f"<i>… and {more} smaller ones</i>" if more > 0 else "")
     )

@@ -53,7 +53,7 @@ def test_growth_count_metric_log_scale_and_date_clip(inventory):
     (trace,) = fig.data
     mine = snaps[snaps["drive_uuid"] == drive]
     # The value reached before the range is carried to its first instant...
-    assert pd.Timestamp(trace.x[0], tz="UTC") == start  # x is UTC, as naive datetime64
+    assert pd.Timestamp(trace.x[0], tz="UTC") == start  # x is UTC wall time, as a zone-less ISO string
     assert trace.y[0] == (mine["timestamp"] < start).sum()
     # ...and the end date is inclusive of that whole day.
     assert trace.y[-1] == (mine["timestamp"] < end + pd.Timedelta(days=1)).sum()
