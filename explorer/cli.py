@@ -64,6 +64,16 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "cost":
             p.add_argument("--currency", help="show prices in this currency instead of the account's")
             p.add_argument("--top", type=int, default=10, help="how many drives to list")
+
+    from explorer.data.plan_commands import add_prune_flags  # argparse only: cheap
+
+    prune = sub.add_parser("prune", help="plan deleting snapshots by retention rules (dry run unless --apply)")
+    _connection_flags(prune)
+    add_prune_flags(prune)
+    fc = sub.add_parser("forecast", help="forecast snapshot bytes and count, quota and burst ETAs")
+    _connection_flags(fc)
+    fc.add_argument("--days", type=int, default=30, metavar="N", help="how far ahead (default 30)")
+    fc.add_argument("--format", choices=("table", "json"), default="table")
     return parser
 
 

@@ -116,6 +116,11 @@ def _record(inv: Inventory) -> str:
 def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | None = None) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
+    if args.command in ("prune", "forecast"):  # retention plans and forecasts (issue 13)
+        from explorer.data.forecast_report import run_forecast
+        from explorer.data.plan_commands import run_prune
+
+        return run_prune(args, out, err) if args.command == "prune" else run_forecast(args, out, err)
     _check_args(args)
     inv = load_for_command(args, stream=err)
     if args.command == "export":

@@ -221,8 +221,8 @@ def plan_money(inv: Inventory, plan: RetentionPlan) -> tuple[pd.DataFrame, objec
         "resource": part["resource"].to_numpy(object),
         "kept": (~delete).astype(np.int64), "deleted": delete.astype(np.int64),
         "bytes_freed": np.where(delete, snaps["allocated_size"].to_numpy("float64", na_value=0.0), 0.0),
-        "value_at_subscription": np.where(delete, part["monthly_cost_subscription"].to_numpy("float64", na_value=np.nan),
-                                          0.0),
+        "value_at_subscription": np.where(
+            delete, part["monthly_cost_subscription"].to_numpy("float64", na_value=np.nan), 0.0),
     })
     g = frame.groupby("drive_uuid", sort=True)
     per = pd.DataFrame({
