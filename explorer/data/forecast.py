@@ -5,7 +5,8 @@ series V(t) is the account's snapshot bytes at time t: reconstructed from the sn
 timestamps, and, when the history store covers long enough, also the observed totals
 (which see deletions). Each candidate (window of 1, 2 or 4 horizons, or the whole history;
 reconstructed or observed) forecasts the last `days` from the data before them; the one
-with the smallest relative error of the account total wins, and that error is reported.
+with the smallest relative error of the account total wins (judged against the observed
+totals when the history covers the backtest, else the reconstruction), and that error is reported.
 Band: ±1.96 σ of the window's daily increments, widened for the drift's own uncertainty,
 and never narrower than the winning backtest's error.
 """
@@ -80,23 +81,30 @@ def _drift(series: _Series, end_ns: int, window_days: float | None) -> tuple[flo
     return (series.at(end_ns) - series.at(end_ns - w * DAY_NS)) / w, w
 
 
-def _choose(candidates: dict[str, _Series], now_ns: int, days: int) -> tuple[str, str, float, float, float | None]:
-    """(series name, method label, slope per day, window days, relative backtest error or None)."""
+def _choose(candidates: dict[str, _Series], ends: dict[str, int], days: int
+            ) -> tuple[str, str, float, float, float | None]:
+    """(series name, method label, slope per day, window days, relative backtest error or None).
+
+    Every candidate's drift, fitted on the data before the last `days`, is judged against the
+    truest series there is: the observed one when it covers the whole backtest, else the reconstruction.
+    """
+    truth = "observed" if "observed" in candidates and \
+        candidates["observed"].start <= ends["observed"] - days * DAY_NS else "reconstructed"
+    t_end = ends[truth]
+    t0 = t_end - days * DAY_NS
+    actual, base = candidates[truth].at(t_end), candidates[truth].at(t0)
     best = None
-    t0 = now_ns - days * DAY_NS
     for series_name, series in candidates.items():
-        actual = series.at(now_ns)
         for label, w in _windows(days):
             past = _drift(series, t0, w)
             if past is None or actual <= 0:
                 continue
-            error = abs(series.at(t0) + past[0] * days - actual) / actual
+            error = abs(base + past[0] * days - actual) / actual
             if best is None or error < best[4]:
-                now_fit = _drift(series, now_ns, w) or past
+                now_fit = _drift(series, ends[series_name], w) or past
                 best = (series_name, label, now_fit[0], now_fit[1], error)
     if best is None:  # too little history for any backtest: the whole history's drift, error unknown
-        series = candidates["reconstructed"]
-        fit = _drift(series, now_ns, None) or (0.0, 1.0)
+        fit = _drift(candidates["reconstructed"], ends["reconstructed"], None) or (0.0, 1.0)
         return "reconstructed", "whole-history drift", fit[0], fit[1], None
     return best
 
@@ -140,12 +148,15 @@ def forecast(inv: Inventory, *, days: int = 30, observed: pd.DataFrame | None = 
     order = np.argsort(t, kind="stable")
     t_sorted = t[order]
     start = int(t_sorted[0]) if len(t_sorted) else now_ns
-    candidates = {"reconstructed": _Series(t_sorted, np.cumsum(size[order]), start)}
-    if observed is not None and not observed.empty:
+    candidates: dict[str, _Series] = {}
+    ends = {"reconstructed": now_ns}
+    if observed is not None and not observed.empty:  # first: on a tie, the series that sees deletions wins
         obs = observed.groupby("observed_at")["allocated_bytes"].sum().sort_index()
         ot = obs.index.as_unit("ns").asi8
         candidates["observed"] = _Series(ot, obs.to_numpy("float64"), int(ot[0]))
-    series_name, label, slope, window, error = _choose(candidates, now_ns, days)
+        ends["observed"] = int(ot[-1])
+    candidates["reconstructed"] = _Series(t_sorted, np.cumsum(size[order]), start)
+    series_name, label, slope, window, error = _choose(candidates, ends, days)
     bytes_now = float(np.nansum(s["allocated_size"].to_numpy("float64", na_value=0.0)))
     count_now = len(s)
     # Count: snapshots taken per day over the same window (the reconstruction sees every one still listed).
