@@ -32,8 +32,14 @@ from explorer.client.models import Drive, Objects, Page, Snapshot, UuidOnly
 
 log = logging.getLogger(__name__)
 
-RECONCILE_GRACE = 30.0
-"""Seconds to keep looking for the object a lost request may still be creating."""
+RECONCILE_GRACE = 10.0
+"""Seconds to keep looking for the object a lost request may still be creating.
+
+Measured (benchmarks/client.md, "A lost create"): a create whose POST never reached the
+server costs this long plus ~0.35 s before it is sent again; one whose answer was lost after
+the write is found by the first lookup (~0.25 s) whatever the window. 10 s still covers a
+backend that finishes well after a gateway gave up, without a 30 s stall on every lost POST.
+"""
 CREATE_RESENDS = 1
 """How often a snapshot create is sent again after an ambiguous failure (whose object did not turn up)."""
 RECONCILE_POLL = 0.25
@@ -118,7 +124,15 @@ def create_snapshots(
         except errors.OutcomeUnknownError as exc:
             log.info("snapshot create answer lost (%s); looking the snapshots up by name for up to %g s", exc, grace)
             wanted = len(todo)
-            matched = yield from _poll_until(lookup, lambda m, n=wanted: len(m) == n, grace)
+            try:
+                matched = yield from _poll_until(lookup, lambda m, n=wanted: len(m) == n, grace)
+            except errors.ExplorerError as lookup_exc:  # the snapshots may exist: this is no plain GET failure
+                missing = ", ".join(repr(pending[i]["name"]) for i in order if i not in found)
+                raise errors.OutcomeUnknownError(
+                    f"could not confirm that snapshot(s) {missing} were created ({exc}), and looking them up failed "
+                    f"({lookup_exc}); they may exist: list the drive's snapshots by that name before trying again",
+                    method="POST", url=exc.url,
+                ) from lookup_exc
             found.update(matched)
             known.update(s.uuid for s in matched.values())
             if len(found) == len(pending):
@@ -224,11 +238,18 @@ def clone_snapshot(
         )
     except errors.OutcomeUnknownError as exc:
         log.info("clone answer lost (%s); looking for the new drive for up to %g s", exc, grace)
-        new = yield from _poll_until(lookup, bool, grace)
-        if len(new) == 1:
-            return new[0]
         named = f"named {expected!r}" if body.get("name") else f"named like {expected!r}"
         hint = f"look for a drive {named} (status cloning_dst) in the drive list before cloning again"
+        try:
+            new = yield from _poll_until(lookup, bool, grace)
+        except errors.ExplorerError as lookup_exc:  # the clone may have started: this is no plain GET failure
+            raise errors.OutcomeUnknownError(
+                f"cloning snapshot {uuid} may or may not have started ({exc}), and looking for the new drive failed "
+                f"({lookup_exc}); {hint}",
+                method="POST", url=exc.url,
+            ) from lookup_exc
+        if len(new) == 1:
+            return new[0]
         if new:
             uuids = ", ".join(d.uuid for d in new)
             raise errors.OutcomeUnknownError(
