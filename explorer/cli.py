@@ -61,9 +61,17 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--format", choices=("csv", "parquet", "json"), required=True)
             p.add_argument("--output", metavar="PATH", required=True)
             p.add_argument("--frame", choices=("snapshots", "drives"), default="snapshots")
+        if name in ("export", "cost"):
+            p.add_argument("--filter", metavar="Q", help="only snapshots matching Q, the TUI's filter language "
+                           "(e.g. 'size>10GiB age>90d -tag:keep')")
         if name == "cost":
             p.add_argument("--currency", help="show prices in this currency instead of the account's")
             p.add_argument("--top", type=int, default=10, help="how many drives to list")
+            p.add_argument("--format", choices=("table", "json", "csv"), default="table",
+                           help="table (default), json (the whole report) or csv (the drive table)")
+            owner = p.add_mutually_exclusive_group()
+            owner.add_argument("--owner-key", metavar="KEY", help="meta key naming a snapshot's owner (default owner)")
+            owner.add_argument("--owner-tag", metavar="PREFIX", help="owner from a tag name prefix, e.g. team-")
 
     from explorer.data.plan_commands import add_prune_flags  # argparse only: cheap
 
@@ -74,6 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
     _connection_flags(fc)
     fc.add_argument("--days", type=int, default=30, metavar="N", help="how far ahead (default 30)")
     fc.add_argument("--format", choices=("table", "json"), default="table")
+    rep = sub.add_parser("report", help="write a self-contained HTML report (costs, growth, big and old snapshots)")
+    _connection_flags(rep)
+    rep.add_argument("--output", metavar="FILE.html", required=True, help="where to write it (opens offline)")
     return parser
 
 
@@ -88,6 +99,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from explorer.tui.main import run
         elif args.command == "emulator":
             from explorer.emulator.main import run
+        elif args.command == "report":
+            from explorer.report import run
         else:
             from explorer.data.commands import run
         return run(args) or 0

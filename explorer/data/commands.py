@@ -65,15 +65,45 @@ def _output_path(output: str | Path) -> Path:
 
 def _check_args(args: argparse.Namespace) -> None:
     """Refuse flags that cannot work before anything is loaded (a full load can take minutes)."""
+    if getattr(args, "filter", None):
+        from explorer.data.query import parse_query
+
+        parse_query(args.filter)  # a bad term is a clear error now, not after the load
     if args.command == "export":
         _output_path(args.output)
+        if getattr(args, "filter", None) and args.frame != "snapshots":
+            raise ValidationError("--filter selects snapshots: use it with --frame snapshots")
     elif args.command == "cost" and getattr(args, "top", None) is not None and args.top < 1:
         raise ValidationError(f"--top needs a positive number of drives (got {args.top})")
+    if args.command == "cost":
+        _owner_rule(args)
 
 
-def export(inv: Inventory, frame_name: str, fmt: str, output: str | Path) -> int:
-    """Write one frame; returns the number of rows written."""
-    frame = getattr(inv, frame_name)
+def _owner_rule(args: argparse.Namespace):
+    from explorer.data.owners import OwnerRule
+
+    if getattr(args, "owner_tag", None) is not None:
+        return OwnerRule(tag_prefix=args.owner_tag)
+    return OwnerRule(key=getattr(args, "owner_key", None) or "owner")
+
+
+def _cost(inv: Inventory, args: argparse.Namespace) -> str:
+    from explorer.data.cost_report import build_cost_report, cost_json_text, drives_csv
+    from explorer.data.report import cost_report
+
+    report = build_cost_report(inv, currency=args.currency.upper() if args.currency else None,
+                               filter_text=getattr(args, "filter", None), owner_rule=_owner_rule(args))
+    fmt = getattr(args, "format", "table") or "table"
+    if fmt == "json":
+        return cost_json_text(report)
+    if fmt == "csv":
+        return drives_csv(report).rstrip("\n")
+    return cost_report(inv, top=args.top, report=report)
+
+
+def export(inv: Inventory, frame_name: str, fmt: str, output: str | Path, filter_text: str | None = None) -> int:
+    """Write one frame (the snapshots matching `filter_text`, when given); returns the number of rows written."""
+    frame = inv.where(filter_text) if filter_text else getattr(inv, frame_name)
     path = _output_path(output)
     try:
         if fmt == "csv":
@@ -124,12 +154,10 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
     _check_args(args)
     inv = load_for_command(args, stream=err)
     if args.command == "export":
-        n = export(inv, args.frame, args.format, args.output)
+        n = export(inv, args.frame, args.format, args.output, getattr(args, "filter", None))
         print(f"wrote {n} {args.frame} rows to {args.output} ({args.format})", file=err)
     elif args.command == "cost":
-        from explorer.data.report import cost_report
-
-        print(cost_report(inv, currency=args.currency.upper() if args.currency else None, top=args.top), file=out)
+        print(_cost(inv, args), file=out)
     elif args.command == "record":
         print(_record(inv), file=out)
     else:

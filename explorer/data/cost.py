@@ -1,10 +1,16 @@
-"""The storage cost model: pure functions of an Inventory's frames and its price table.
+"""The storage cost model and its one vocabulary: pure functions of an Inventory's frames and its price table.
 
 Facts (shared/cloudsigma-api.md §4): snapshots are billed on `allocated_size` as storage
 of their drive's type; price per byte-second = price / multiplier (GiB, 30-day month);
 subscriptions cover usage first and only usage above them bursts, at the price of the
-resource's `current` burst level. So every cost has a subscription reading (level 0)
-and a burst reading, and deleting saves money now only as far as it reduces burst.
+resource's `current` burst level. Every surface (TUI, CLI, notebooks, report) names its
+money with the labels below, computed here and nowhere else:
+
+- value at subscription price: snapshot bytes x the level-0 price;
+- burst now from snapshots: the part of today's burst charge snapshots cause (:data:`ATTRIBUTION_RULE`);
+- at burst price: every snapshot byte at the current burst level, the "if none of it were
+  subscribed" figure, never a headline;
+- saves now / frees: what deleting a selection saves per month today and the subscription room it frees.
 """
 
 from __future__ import annotations
@@ -18,49 +24,25 @@ import pandas as pd
 from explorer.client.models import STORAGE_TYPES
 from explorer.data import schema
 from explorer.data.inventory import Inventory
-from explorer.data.units import MONTH_SECONDS, human_bytes, money
+from explorer.data.prices import DEFAULT_RESOURCE, billing_resource, price_per_byte_second, rates
+from explorer.data.units import human_bytes, money
 
-#: Billed as when the drive (and so its storage type) is unknown: the API's default storage type.
-DEFAULT_RESOURCE = "dssd"
+__all__ = ["DEFAULT_RESOURCE", "price_per_byte_second", "rates"]  # re-exported: they lived here first
 
-
-def price_per_byte_second(inv: Inventory, resource: str, level: int, currency: str | None = None) -> float:
-    """`price / multiplier` for one price object; NaN when the price list has no such entry."""
-    p = inv.prices
-    hit = p[(p["resource"] == resource) & (p["level"] == level) & (p["currency"] == (currency or inv.currency))]
-    if hit.empty or pd.isna(hit["multiplier"].iloc[0]) or hit["multiplier"].iloc[0] == 0:
-        return float("nan")
-    return float(hit["price"].iloc[0]) / float(hit["multiplier"].iloc[0])
-
-
-def rates(inv: Inventory, resources: Iterable[str], currency: str | None = None) -> pd.DataFrame:
-    """Per resource: burst level and the monthly price of a byte at level 0 and at that level (NaN if unknown)."""
-    rows = []
-    for r in resources:
-        level = inv.burst_levels.get(r)
-        sub = price_per_byte_second(inv, r, 0, currency) * MONTH_SECONDS
-        burst = price_per_byte_second(inv, r, level, currency) * MONTH_SECONDS if level is not None else float("nan")
-        rows.append((r, level, sub, burst))
-    out = pd.DataFrame(rows, columns=["resource", "burst_level", "sub_rate", "burst_rate"]).set_index("resource")
-    out["burst_level"] = out["burst_level"].astype("Int64")
-    return out
+VALUE_AT_SUBSCRIPTION = "value at subscription price"
+BURST_NOW = "burst now from snapshots"
+AT_BURST_PRICE = "at burst price, if none of it were subscribed"
+SAVES_NOW = "saves now"
+FREES = "frees"
+ATTRIBUTION_RULE = (
+    "Burst now from snapshots counts snapshots as the last bytes used: per storage type, min(snapshot bytes, "
+    "burst bytes) at the current burst price, which is what deleting all of them would save now. A drive's or "
+    "an owner's part is its share of that storage type's snapshot bytes, so the parts add up to the total."
+)
 
 
 def _float(values: np.ndarray) -> pd.arrays.FloatingArray:
     return pd.array(values, dtype="Float64")  # NaN becomes NA: "unknown", not a number
-
-
-def _billing_resource(snapshots: pd.DataFrame) -> tuple[list[str], np.ndarray]:
-    """(resource names, code per snapshot): the drive's storage type, `dssd` when the drive is unknown."""
-    st = snapshots["storage_type"]
-    if not isinstance(st.dtype, pd.CategoricalDtype):
-        st = st.astype("category")
-    cats = [str(c) for c in st.cat.categories]
-    if DEFAULT_RESOURCE not in cats:
-        cats.append(DEFAULT_RESOURCE)
-    codes = st.cat.codes.to_numpy().astype(np.intp)
-    codes[codes == -1] = cats.index(DEFAULT_RESOURCE)
-    return cats, codes
 
 
 def _repeat(value: str, n: int) -> pd.api.extensions.ExtensionArray:
@@ -68,14 +50,19 @@ def _repeat(value: str, n: int) -> pd.api.extensions.ExtensionArray:
 
 
 def snapshot_costs(inv: Inventory, *, currency: str | None = None) -> pd.DataFrame:
-    """One row per snapshot: its monthly cost at the subscription price and at the current burst price."""
+    """One row per snapshot: its monthly value at subscription price, cost at burst price and burst-now share."""
     cur = currency or inv.currency
     snaps = inv.snapshots
-    cats, codes = _billing_resource(snaps)
+    cats, codes = billing_resource(snaps)
     r = rates(inv, cats, cur)
     sub_rate = r["sub_rate"].to_numpy()[codes]
     burst_rate = r["burst_rate"].to_numpy()[codes]
     alloc = snaps["allocated_size"].to_numpy(dtype="float64", na_value=0.0)
+    # The attribution rule: per resource, min(snapshot bytes, burst bytes) is shared pro rata by bytes.
+    held = np.bincount(codes, weights=alloc, minlength=len(cats))
+    bursting = np.array([_usage_for(inv, c, int(b))[2] for c, b in zip(cats, held, strict=True)], dtype="float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(held > 0, np.minimum(held, bursting) / held, 0.0)
     out = pd.DataFrame(
         {
             "uuid": snaps["uuid"].array,
@@ -87,6 +74,7 @@ def snapshot_costs(inv: Inventory, *, currency: str | None = None) -> pd.DataFra
             "burst_level": r["burst_level"].array.take(codes),
             "monthly_cost_subscription": _float(alloc * sub_rate),
             "monthly_cost_burst": _float(alloc * burst_rate),
+            "burst_now_from_snapshots": _float(alloc * burst_rate * share[codes]),
             "price_missing": pd.array(np.isnan(sub_rate) | np.isnan(burst_rate), dtype="boolean"),
         },
         index=snaps.index,
@@ -105,6 +93,7 @@ def drive_costs(inv: Inventory, *, currency: str | None = None) -> pd.DataFrame:
             "snapshots_allocated": g["allocated_size"].sum(),
             "monthly_cost_subscription": g["monthly_cost_subscription"].sum(min_count=1),
             "monthly_cost_burst": g["monthly_cost_burst"].sum(min_count=1),
+            "burst_now_from_snapshots": g["burst_now_from_snapshots"].sum(min_count=1),
             "price_missing": g["price_missing"].any(),
             "resource": g["resource"].first(),
         }
@@ -124,6 +113,7 @@ def drive_costs(inv: Inventory, *, currency: str | None = None) -> pd.DataFrame:
             "currency": _repeat(cur, len(keys)),
             "monthly_cost_subscription": agg["monthly_cost_subscription"].astype("Float64").mask(no_snaps, 0.0).array,
             "monthly_cost_burst": agg["monthly_cost_burst"].astype("Float64").mask(no_snaps, 0.0).array,
+            "burst_now_from_snapshots": agg["burst_now_from_snapshots"].astype("Float64").mask(no_snaps, 0.0).array,
             "price_missing": agg["price_missing"].astype("boolean").fillna(False).array,
         }
     )
@@ -149,7 +139,7 @@ def _usage_for(inv: Inventory, resource: str, snapshot_bytes: int) -> tuple[int,
 def account_cost_summary(inv: Inventory, *, currency: str | None = None) -> pd.DataFrame:
     """Per storage resource: subscribed, using, burst bytes, burst cost per month and the snapshots' share of it."""
     cur = currency or inv.currency
-    cats, codes = _billing_resource(inv.snapshots)
+    cats, codes = billing_resource(inv.snapshots)
     sizes = inv.snapshots["allocated_size"].to_numpy(dtype="int64", na_value=0)
     snap_bytes = pd.Series(np.bincount(codes, weights=sizes, minlength=len(cats)).astype("int64"), index=cats)
     wanted = set(inv.usage["resource"].dropna()) & set(STORAGE_TYPES) | set(snap_bytes[snap_bytes > 0].index)
@@ -184,6 +174,32 @@ def snapshot_resources_bursting(summary: pd.DataFrame) -> list[str]:
 
 
 @dataclass(frozen=True, slots=True)
+class CostTotals:
+    """The headline figures of a set of snapshots (the account, a drive, a filter, an owner), per 30 days."""
+
+    currency: str
+    snapshot_count: int
+    snapshot_bytes: int
+    value_at_subscription: float  # NaN when a price is unknown
+    burst_now_from_snapshots: float
+    at_burst_price: float
+    price_missing: bool
+
+
+def cost_totals(costs: pd.DataFrame, currency: str) -> CostTotals:
+    """Totals of some rows of :func:`snapshot_costs` (all of them: the account's figures)."""
+    return CostTotals(
+        currency=currency,
+        snapshot_count=len(costs),
+        snapshot_bytes=int(costs["allocated_size"].fillna(0).sum()),
+        value_at_subscription=_total(costs["monthly_cost_subscription"]),
+        burst_now_from_snapshots=_total(costs["burst_now_from_snapshots"]),
+        at_burst_price=_total(costs["monthly_cost_burst"]),
+        price_missing=bool(costs["price_missing"].any()),
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class DeletionSavings:
     """What deleting a set of snapshots would save; `by_resource` has the per-resource detail."""
 
@@ -210,12 +226,13 @@ class DeletionSavings:
         if self.price_missing:
             return head + f" (no {self.currency} price known for part of it)."
         if self.bursting:
-            now = f"saves {money(self.saves_now_monthly, self.currency)}/month now (the account is bursting)"
+            now = f"{SAVES_NOW} {money(self.saves_now_monthly, self.currency)}/month (the account is bursting)"
         else:
             now = "saves nothing today (usage is within the subscription)"
-        rest = f"; {human_bytes(self.frees_subscription_bytes)} of subscription room is freed" \
+        rest = f"; {FREES} {human_bytes(self.frees_subscription_bytes)} of subscription room" \
             if self.frees_subscription_bytes else ""
-        return f"{head}: {now}{rest}. At burst price it costs {money(self.monthly_cost_burst, self.currency)}/month."
+        return (f"{head}: {now}{rest}. Its {VALUE_AT_SUBSCRIPTION}: "
+                f"{money(self.monthly_cost_subscription, self.currency)}/month.")
 
 
 def _total(series: pd.Series) -> float:

@@ -87,3 +87,31 @@ def owner_column(snapshots: pd.DataFrame, drives: pd.DataFrame, rule: OwnerRule 
 def bucket(owners: pd.Series) -> pd.Series:
     """Owners with the unattributed ones named, for grouping and showing."""
     return owners.fillna(UNATTRIBUTED)
+
+
+def owner_costs(inv, rule: OwnerRule | None = None, *, costs: pd.DataFrame | None = None,
+                currency: str | None = None) -> pd.DataFrame:
+    """Snapshot bytes and money per owner, largest value first, `unattributed` last (schema.OWNER_COST_COLUMNS).
+
+    `costs` are rows of `snapshot_costs(inv)` (a filtered selection keeps only its own rows).
+    """
+    from explorer.data import schema
+    from explorer.data.cost import snapshot_costs
+
+    cur = currency or inv.currency
+    costs = snapshot_costs(inv, currency=cur) if costs is None else costs
+    owners = bucket(owner_column(inv.snapshots, inv.drives, rule)).reindex(costs.index)
+    g = costs.groupby(owners.to_numpy(dtype=object), sort=False)
+    frame = pd.DataFrame({
+        "snapshot_count": g["uuid"].size(),
+        "snapshot_bytes": g["allocated_size"].sum(),
+        "value_at_subscription": g["monthly_cost_subscription"].sum(min_count=1),
+        "burst_now_from_snapshots": g["burst_now_from_snapshots"].sum(min_count=1),
+        "at_burst_price": g["monthly_cost_burst"].sum(min_count=1),
+        "price_missing": g["price_missing"].any(),
+    })
+    frame.index.name = "owner"
+    frame = frame.reset_index().assign(currency=cur, last=lambda f: f["owner"] == UNATTRIBUTED)
+    frame = frame.sort_values(["last", "value_at_subscription", "snapshot_bytes", "owner"],
+                              ascending=[True, False, False, True], na_position="last")
+    return schema.conform(frame.reset_index(drop=True), schema.OWNER_COST_COLUMNS)

@@ -1,15 +1,24 @@
-"""Plain-text reports for the CLI: the cost summary table and what a `record` stored."""
+"""Plain-text reports for the CLI: the cost report (headline, storage types, drives, owners) and `record`."""
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 import pandas as pd
 
 from explorer.data.cache import inventory_age
-from explorer.data.cost import account_cost_summary, drive_costs, snapshot_resources_bursting
+from explorer.data.cost import (
+    AT_BURST_PRICE,
+    ATTRIBUTION_RULE,
+    BURST_NOW,
+    VALUE_AT_SUBSCRIPTION,
+    snapshot_resources_bursting,
+)
+from explorer.data.cost_report import CostReport, build_cost_report
 from explorer.data.history import RecordResult
 from explorer.data.inventory import Inventory
+from explorer.data.owners import OwnerRule
 from explorer.data.units import UNKNOWN, human_age, human_bytes, money
 
 
@@ -37,25 +46,47 @@ def _price(value: float) -> str:
     return UNKNOWN if pd.isna(value) else f"{value:.4f}"
 
 
-def cost_report(inv: Inventory, *, currency: str | None = None, top: int = 10) -> str:
-    """Account summary per storage resource, then the `top` drives by monthly snapshot cost."""
-    cur = currency or inv.currency
-    summary = account_cost_summary(inv, currency=cur)
-    lines = [f"Snapshot cost - {describe_source(inv)}", f"Currency: {cur} (prices per GiB per 30 days)", ""]
+def _headline(report: CostReport) -> list[str]:
+    a, cur = report.account, report.currency
+    figures = [(VALUE_AT_SUBSCRIPTION, a.value_at_subscription), (BURST_NOW, a.burst_now_from_snapshots),
+               (AT_BURST_PRICE, a.at_burst_price)]
+    width = max(len(label) for label, _ in figures)
+    amounts = [money(v, cur) for _, v in figures]
+    right = max(len(m) for m in amounts)
+    noun = "snapshot" if a.snapshot_count == 1 else "snapshots"
+    lines = [f"{a.snapshot_count:,} {noun}, {human_bytes(a.snapshot_bytes)}:"]
+    lines += [f"  {label.ljust(width)}  {m.rjust(right)}/month" for (label, _), m in zip(figures, amounts, strict=True)]
+    if report.savings is not None:
+        lines.append("  if deleted: " + report.savings.describe())
+    return lines
+
+
+def cost_report(inv: Inventory, *, currency: str | None = None, top: int = 10, filter_text: str | None = None,
+                owner_rule: OwnerRule | None = None, report: CostReport | None = None) -> str:
+    """The headline figures, the storage types, the `top` drives and the owners, as plain text."""
+    report = report or build_cost_report(inv, currency=currency, filter_text=filter_text, owner_rule=owner_rule)
+    cur = report.currency
+    summary = report.storage_types
+    lines = [f"Snapshot cost - {describe_source(inv)}"]
+    if report.filter_text:
+        lines.append(f"Filter: {report.filter_text} ({report.account.snapshot_count:,} of "
+                     f"{len(inv.snapshots):,} snapshots)")
+    lines += [f"Currency: {cur} (money per 30-day month; prices per GiB per 30 days)", "", *_headline(report),
+              *textwrap.wrap(f"({ATTRIBUTION_RULE})", 100), ""]
     rows = [
         [
             r.resource, human_bytes(r.subscribed), human_bytes(r.using) + ("*" if r.usage_estimated else ""),
-            human_bytes(r.burst), human_bytes(r.snapshot_bytes),
+            human_bytes(r.burst), human_bytes(r.selected_bytes),
             "-" if pd.isna(r.snapshot_share) else f"{r.snapshot_share:.0%}",
             "-" if pd.isna(r.burst_level) else str(r.burst_level),
             _price(r.price_subscription), _price(r.price_burst),
-            money(r.burst_monthly_cost, cur), money(r.snapshots_burst_monthly_cost, cur),
+            money(r.value_at_subscription, cur), money(r.burst_now_from_snapshots, cur),
         ]
         for r in summary.itertuples()
     ]
     lines.append(table(
         ["resource", "subscribed", "using", "burst", "snapshots", "share", "level", "sub price", "burst price",
-         "burst/month", "snapshots' burst/month"],
+         "value at sub/month", "burst now/month"],
         rows, [False] + [True] * 10,
     ))
     if summary["usage_estimated"].any():
@@ -72,20 +103,29 @@ def cost_report(inv: Inventory, *, currency: str | None = None, top: int = 10) -
     if summary["price_missing"].any():
         missing = ", ".join(summary.loc[summary["price_missing"], "resource"])
         lines.append(f"No {cur} price for: {missing} (shown as {UNKNOWN}).")
-    drives = drive_costs(inv, currency=cur)
-    drives = drives[drives["snapshot_count"] > 0].head(max(top, 0))
-    lines += ["", f"Top {len(drives)} drives by monthly snapshot cost (at burst price):"]
+    drives = report.drives.head(max(top, 0))
+    lines += ["", f"Top {len(drives)} drives by burst now from snapshots, then value at subscription price:"]
     drive_rows = [
         [
-            (d.drive_name if not pd.isna(d.drive_name) else "(missing drive)")[:32], str(d.drive_uuid)[:8],
-            str(d.resource), str(d.snapshot_count), human_bytes(d.snapshots_allocated),
-            money(d.monthly_cost_subscription, cur), money(d.monthly_cost_burst, cur),
+            (d.name if not pd.isna(d.name) else "(missing drive)")[:32], str(d.uuid)[:8], str(d.storage_type),
+            f"{d.snapshots:,}", human_bytes(d.snapshot_bytes),
+            money(d.value_at_subscription, cur), money(d.burst_now_from_snapshots, cur),
         ]
         for d in drives.itertuples()
     ]
-    lines.append(table(["drive", "uuid", "type", "snapshots", "allocated", "at sub price", "at burst price"],
+    lines.append(table(["drive", "uuid", "type", "snapshots", "allocated", "value at sub/month", "burst now/month"],
                        drive_rows, [False, False, False, True, True, True, True]))
+    lines += ["", f"By owner ({report.owner_rule.describe()}):", owner_table(report.owners, cur)]
     return "\n".join(lines)
+
+
+def owner_table(owners: pd.DataFrame, currency: str) -> str:
+    """The owners rollup as a text table (also the TUI's owners view)."""
+    rows = [[str(o.owner), f"{o.snapshot_count:,}", human_bytes(o.snapshot_bytes),
+             money(o.value_at_subscription, currency), money(o.burst_now_from_snapshots, currency)]
+            for o in owners.itertuples()]
+    return table(["owner", "snapshots", "allocated", "value at sub/month", "burst now/month"], rows,
+                 [False, True, True, True, True])
 
 
 def record_report(result: RecordResult, inv: Inventory) -> str:

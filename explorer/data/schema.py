@@ -109,8 +109,10 @@ SNAPSHOT_COST_COLUMNS: tuple[Column, ...] = (
     Column("allocated_size", "Int64", "Billed bytes (null while `creating`, costed as 0)."),
     Column("currency", "string", "Currency of the cost columns."),
     Column("burst_level", "Int64", "The resource's current burst level (from `/pricing/` `current`)."),
-    Column("monthly_cost_subscription", "Float64", "30-day cost at the subscription price (level 0)."),
-    Column("monthly_cost_burst", "Float64", "30-day cost at the current burst price."),
+    Column("monthly_cost_subscription", "Float64", "Value at subscription price: 30-day cost at the level-0 price."),
+    Column("monthly_cost_burst", "Float64", "At burst price: 30-day cost if none of it were subscribed."),
+    Column("burst_now_from_snapshots", "Float64",
+           "Its share of the burst charge snapshots cause now (see the cost vocabulary in the README)."),
     Column("price_missing", "boolean", "True when a price for this resource/currency/level is not in the price list."),
 )
 
@@ -123,6 +125,18 @@ DRIVE_COST_COLUMNS: tuple[Column, ...] = (
     Column("currency", "string", "Currency of the cost columns."),
     Column("monthly_cost_subscription", "Float64", "Sum of its snapshots' cost at the subscription price."),
     Column("monthly_cost_burst", "Float64", "Sum of its snapshots' cost at the current burst price."),
+    Column("burst_now_from_snapshots", "Float64", "Sum of its snapshots' burst now from snapshots."),
+    Column("price_missing", "boolean", "Some price was missing."),
+)
+
+OWNER_COST_COLUMNS: tuple[Column, ...] = (
+    Column("owner", "string", "Owner by the chosen rule; `unattributed` when none is found."),
+    Column("snapshot_count", "Int64", "Snapshots of this owner."),
+    Column("snapshot_bytes", "Int64", "Their billed bytes."),
+    Column("currency", "string", "Currency of the cost columns."),
+    Column("value_at_subscription", "Float64", "Their value at subscription price per 30 days."),
+    Column("burst_now_from_snapshots", "Float64", "Their share of the burst charge snapshots cause now."),
+    Column("at_burst_price", "Float64", "Their cost at the current burst price, if none of it were subscribed."),
     Column("price_missing", "boolean", "Some price was missing."),
 )
 
@@ -140,8 +154,9 @@ ACCOUNT_COST_COLUMNS: tuple[Column, ...] = (
     Column("price_subscription", "Float64", "Price per GiB per 30 days at level 0."),
     Column("price_burst", "Float64", "Price per GiB per 30 days at the current burst level."),
     Column("burst_monthly_cost", "Float64", "30-day cost of the burst bytes at the current burst price."),
-    Column("snapshots_burst_monthly_cost", "Float64", "Part of it snapshots cause: `min(snapshot_bytes, burst)`."),
-    Column("snapshots_monthly_cost_subscription", "Float64", "All snapshot bytes at the subscription price."),
+    Column("snapshots_burst_monthly_cost", "Float64",
+           "Burst now from snapshots: the part snapshots cause, `min(snapshot_bytes, burst)` at the burst price."),
+    Column("snapshots_monthly_cost_subscription", "Float64", "Value at subscription price of all snapshot bytes."),
     Column("price_missing", "boolean", "True when a needed price is not in the price list."),
 )
 
@@ -190,6 +205,7 @@ SCHEMAS: dict[str, tuple[Column, ...]] = {
     "snapshot_costs": SNAPSHOT_COST_COLUMNS,
     "drive_costs": DRIVE_COST_COLUMNS,
     "account_costs": ACCOUNT_COST_COLUMNS,
+    "owner_costs": OWNER_COST_COLUMNS,
     "deletion_savings": SAVINGS_COLUMNS,
     "growth": GROWTH_COLUMNS,
     "observed_growth": OBSERVED_GROWTH_COLUMNS,

@@ -87,26 +87,37 @@ def human_age_column(values: pd.Series) -> np.ndarray:
 
 # ----- money ----------------------------------------------------------------------------------------------
 
+#: What an amount below one cent shows (never a misleading `0.00`); precision lives in the detail pane.
+BELOW_A_CENT = "<0.01"
+
+
 def _small_digits(value: float) -> int:
     """Decimals that keep 4 significant digits of an amount below one cent (0.004213, 0.00001234)."""
     return min(3 - math.floor(math.log10(abs(value))), 12)
 
 
 def money_amount(value: float | None) -> str:
-    """`1234.5` -> `1,234.50`; below one cent 4 significant digits (`0.004213`, not `0.00`); null -> `—`."""
+    """`1234.5` -> `1,234.50`; below one cent `<0.01` (`>-0.01` below zero); `0` -> `0.00`; null -> `—`."""
     if _null(value):
         return UNKNOWN
     value = float(value)
     if value != 0 and abs(value) < 0.01:
-        return f"{value:.{_small_digits(value)}f}"
+        return BELOW_A_CENT if value > 0 else ">-0.01"
     return f"{value:,.2f}"
 
 
 def money(amount: float | None, currency: str = "") -> str:
-    """`3.14159, "EUR"` -> `3.14 EUR` (see :func:`money_amount`); unknown -> `—`, without a currency."""
+    """`3.14159, "EUR"` -> `3.14 EUR`, `0.004, "EUR"` -> `<0.01 EUR` (see :func:`money_amount`); unknown -> `—`."""
     if _null(amount):
         return UNKNOWN
     return f"{money_amount(amount)} {currency}".strip()
+
+
+def money_precise(amount: float | None, currency: str = "") -> str:
+    """For one snapshot in a detail view: below one cent 4 significant digits (`0.004213 EUR`), else :func:`money`."""
+    if _null(amount) or float(amount) == 0 or abs(float(amount)) >= 0.01:
+        return money(amount, currency)
+    return f"{float(amount):.{_small_digits(float(amount))}f} {currency}".strip()
 
 
 def money_column(values) -> np.ndarray:
@@ -114,15 +125,11 @@ def money_column(values) -> np.ndarray:
     raw = _floats(values)
     out = np.full(raw.shape, UNKNOWN, dtype=object)
     ok = ~np.isnan(raw)
-    plain = ok & ((np.abs(raw) >= 0.01) | (raw == 0)) & (np.abs(raw) < 999.995)
-    out[plain] = np.char.mod("%.2f", raw[plain])
     small = ok & (raw != 0) & (np.abs(raw) < 0.01)
-    if small.any():  # 4 significant digits: one format per number of decimals
-        digits = np.minimum(3 - np.floor(np.log10(np.abs(raw[small]))).astype(int), 12)
-        where = np.flatnonzero(small)
-        for d in np.unique(digits):
-            pick = where[digits == d]
-            out[pick] = np.char.mod(f"%.{d}f", raw[pick])
+    out[small & (raw > 0)] = BELOW_A_CENT
+    out[small & (raw < 0)] = ">-0.01"
+    plain = ok & ~small & (np.abs(raw) < 999.995)
+    out[plain] = np.char.mod("%.2f", raw[plain])
     for i in np.flatnonzero(ok & ~plain & ~small):  # a thousand and up, with separators: rare
         out[i] = money_amount(raw[i])
     return out

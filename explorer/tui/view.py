@@ -33,7 +33,7 @@ COLUMNS: tuple[ViewColumn, ...] = (
     ViewColumn("status", "Status", "status"),
     ViewColumn("size", "Size", "allocated_size"),
     ViewColumn("age", "Age", "age"),
-    ViewColumn("cost", "Monthly", "monthly_cost_subscription"),
+    ViewColumn("cost", "Value/mo", "monthly_cost_subscription"),  # value at subscription price per month
     ViewColumn("created", "Created", "timestamp"),
 )
 SORTABLE = tuple(c.key for c in COLUMNS if c.sort_by)
@@ -148,6 +148,7 @@ def prepare(inventory) -> Prepared:
         cost_subscription=_sum(costs["monthly_cost_subscription"]),
         cost_burst=_sum(costs["monthly_cost_burst"]),
         bursting=bool(snapshot_resources_bursting(account)) if len(account) else None,
+        burst_now=_sum(costs["burst_now_from_snapshots"]) if len(account) else None,
     )
     per_drive = drive_costs(inventory).set_index("drive_uuid")["monthly_cost_subscription"]
     from explorer.data.owners import owner_column

@@ -33,7 +33,7 @@ def test_cost_from_the_api(account, capsys):
     assert main(["cost", "--top", "3"]) == 0
     text = capsys.readouterr().out
     assert account.url in text and account.username in text
-    assert "Top 3 drives" in text and "burst/month" in text
+    assert "Top 3 drives" in text and "burst now/month" in text and "value at sub/month" in text
     # The seed-5 fleet is deterministic: dssd holds snapshots and bursts; local_nvme bursts with none on it.
     assert ("The account is BURSTING on dssd: deleting snapshots of those types saves money now "
             "(also bursting on local_nvme, which holds no snapshots).") in text.splitlines()

@@ -50,6 +50,8 @@ def test_snapshot_costs(small_inventory):
             "burst_level": pd.array([1, 1, 2, 1, 1], dtype="Int64"),
             "monthly_cost_subscription": pd.array([0.14, 0.28, 0.20, 0.42, 0.0], dtype="Float64"),
             "monthly_cost_burst": pd.array([0.28, 0.56, 0.40, 0.84, 0.0], dtype="Float64"),
+            # dssd bursts 2 GiB of its 6 snapshot GiB: each dssd snapshot carries 1/3 of its burst-price cost
+            "burst_now_from_snapshots": pd.array([0.28 / 3, 0.56 / 3, 0.0, 0.84 / 3, 0.0], dtype="Float64"),
             "price_missing": pd.array([False] * 5, dtype="boolean"),
         }
     )
@@ -156,3 +158,21 @@ def test_account_summary_leaves_out_untouched_storage_types(make):
     inv = build_inventory(snapshots=[make.snap("s", "d", GIB, None)], drives=[make.drive("d", "x", GIB)],
                           pricing=make.pricing(), usage=make.usage(dssd=(GIB, GIB, 0), ssd=(0, 0, 0), zadara=(0, 0, 0)))
     assert account_cost_summary(inv)["resource"].tolist() == ["dssd"]
+
+
+def test_burst_now_parts_add_up_to_the_account_and_never_exceed_saves_now(small_inventory):
+    from explorer.data.cost import cost_totals
+
+    costs = snapshot_costs(small_inventory)
+    totals = cost_totals(costs, "EUR")
+    account = account_cost_summary(small_inventory)
+    assert totals.burst_now_from_snapshots == pytest.approx(account["snapshots_burst_monthly_cost"].sum())
+    assert totals.value_at_subscription == pytest.approx(account["snapshots_monthly_cost_subscription"].sum())
+    assert totals.at_burst_price == pytest.approx(0.28 + 0.56 + 0.40 + 0.84)
+    by_drive = drive_costs(small_inventory)["burst_now_from_snapshots"].sum()
+    assert by_drive == pytest.approx(totals.burst_now_from_snapshots)
+    # One drive's share (d1: 3 of 6 dssd GiB) is half the burst; deleting d1's snapshots alone saves all of it
+    # (3 GiB freed >= 2 GiB burst): the attribution shares, the savings are marginal.
+    d1 = costs[costs["drive_uuid"] == "d1"]
+    assert d1["burst_now_from_snapshots"].sum() == pytest.approx(0.28)
+    assert deletion_savings(small_inventory, d1["uuid"]).saves_now_monthly == pytest.approx(0.56)

@@ -34,10 +34,17 @@ def test_unknown_is_always_a_dash():
     assert units.human_bytes(None) == units.human_bytes(pd.NA) == units.human_age(pd.NaT) == gib(np.nan) == "—"
 
 
-@pytest.mark.parametrize(("amount", "text"), [(0.0042, "0.004200"), (0.00001234, "0.00001234"), (0, "0.00"),
-                                              (1234.5, "1,234.50"), (3.14159, "3.14")])
-def test_small_costs_are_not_zero(amount, text):
+@pytest.mark.parametrize(("amount", "text"), [(0.0042, "<0.01"), (0.00001234, "<0.01"), (0.0099, "<0.01"),
+                                              (0, "0.00"), (0.01, "0.01"), (1234.5, "1,234.50"), (3.14159, "3.14"),
+                                              (2_000_000, "2,000,000.00"), (-0.003, ">-0.01")])
+def test_money_has_two_decimals_separators_and_no_false_zero(amount, text):
     assert units.money_amount(amount) == text and units.money(amount, "EUR") == f"{text} EUR"
+
+
+def test_the_detail_pane_keeps_the_digits_below_a_cent():
+    assert units.money_precise(0.0042, "EUR") == "0.004200 EUR"
+    assert units.money_precise(0.00001234, "EUR") == "0.00001234 EUR"
+    assert units.money_precise(3.14159, "EUR") == "3.14 EUR" and units.money_precise(None, "EUR") == "—"
 
 
 def test_table_detail_pane_and_notebook_show_the_same_cost_and_size():
@@ -46,10 +53,10 @@ def test_table_detail_pane_and_notebook_show_the_same_cost_and_size():
                           "monthly_cost_subscription": pd.array([0.0042] * 12, dtype="Float64")})
     view = SnapshotView(inv.snapshots, costs)
     table = view.arrow(np.arange(len(view)), np.zeros(len(view), dtype=bool))
-    assert set(table.column("cost").to_pylist()) == {"0.004200"}  # not 0.00
-    assert _cell("monthly_cost_subscription", 0.0042, "EUR") == "0.004200 EUR"
+    assert set(table.column("cost").to_pylist()) == {"<0.01"}  # not 0.00
+    assert _cell("monthly_cost_subscription", 0.0042, "EUR") == "0.004200 EUR"  # the detail pane: the digits
     size = int(inv.snapshots["allocated_size"].iloc[0])
     assert table.column("size")[0].as_py() == units.human_bytes(size) == gib(size)
     html = snapshot_table_html(inv.snapshots, title="t", costs=costs.set_index("uuid")["monthly_cost_subscription"],
                                currency="EUR")
-    assert ">0.004200<" in html and f">{units.human_bytes(size)}<" in html
+    assert ">&lt;0.01<" in html and f">{units.human_bytes(size)}<" in html

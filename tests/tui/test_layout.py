@@ -12,7 +12,7 @@ from explorer.tui.screens.browser import SIDE_MAX, SIDE_MIN, side_width
 from explorer.tui.view import NAME_WIDTH
 from tests.tui.factory import make_inventory
 
-LABELS = ("Name", "Drive", "Status", "Size", "Age", "Monthly EUR", "Created")
+LABELS = ("Name", "Drive", "Status", "Size", "Age", "Value/mo EUR", "Created")
 
 
 def test_middle_ellipsis_keeps_the_tail_that_tells_snapshots_apart():

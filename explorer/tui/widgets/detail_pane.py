@@ -9,7 +9,8 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from explorer.tui.formatting import human_age, human_bytes, money
+from explorer.data.units import money_precise
+from explorer.tui.formatting import human_age, human_bytes
 
 _SNAPSHOT_FIELDS = (
     ("uuid", "uuid"),
@@ -18,7 +19,7 @@ _SNAPSHOT_FIELDS = (
     ("size", "allocated_size"),
     ("created", "timestamp"),
     ("age", "age"),
-    ("monthly", "monthly_cost_subscription"),
+    ("value at sub/mo", "monthly_cost_subscription"),  # value at subscription price per month
     ("share of drive", "share_of_drive"),
 )
 _DRIVE_FIELDS = (
@@ -41,7 +42,7 @@ def _cell(field: str, value, currency: str) -> str:
     if field == "timestamp":
         return value.strftime("%Y-%m-%d %H:%M:%S UTC")
     if field == "monthly_cost_subscription":
-        return money(value, currency)
+        return money_precise(value, currency)  # the table says <0.01; here the digits
     if field == "share_of_drive":
         return f"{value:.1%}"
     return str(value)

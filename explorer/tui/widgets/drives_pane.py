@@ -66,7 +66,8 @@ class DrivesPane(ArrowTable):
                 self._swap_rows(self.cursor_row)
 
     def _labels(self, names: tuple[str, ...]) -> list[str]:
-        return [f"Monthly {self._currency}".strip() if n == "Monthly" else n for n in names]
+        # "Monthly" is the value at subscription price per month (the help screen says so)
+        return [f"Value/mo {self._currency}".strip() if n == "Monthly" else n for n in names]
 
     def _widths(self, names: tuple[str, ...]) -> list[int]:
         widths = []

@@ -1,4 +1,4 @@
-"""The summary bar: count, allocated bytes and monthly cost (subscription and burst price)."""
+"""The summary bar: count, allocated bytes, value at subscription price and burst now from snapshots."""
 
 from __future__ import annotations
 
@@ -17,8 +17,9 @@ class Summary:
     allocated: int
     currency: str
     cost_subscription: float | None
-    cost_burst: float | None
+    cost_burst: float | None  # at burst price, if none of it were subscribed: not a headline
     bursting: bool | None  # a resource holding snapshots bursts; None: usage not known (offline, no billing data)
+    burst_now: float | None = None  # burst now from snapshots (explorer.data.cost.ATTRIBUTION_RULE)
 
 
 class SummaryBar(Static):
@@ -34,6 +35,6 @@ class SummaryBar(Static):
         self.set_class(bool(summary.bursting), "-bursting")
         self.update(
             f"[b]{summary.count:,}[/b] snapshots · [b]{human_bytes(summary.allocated)}[/b] allocated · "
-            f"monthly {money(summary.cost_subscription, summary.currency)} at subscription price, "
-            f"{money(summary.cost_burst, summary.currency)} at burst price · {note}"
+            f"value {money(summary.cost_subscription, summary.currency)}/month at subscription price · "
+            f"burst now from snapshots {money(summary.burst_now, summary.currency)}/month · {note}"
         )
