@@ -170,7 +170,8 @@ async def delete_snapshots(
     refuse single deletes too: every item is reported failed with the API's message; a
     lost connection makes every item's outcome unknown (nothing is re-sent blindly). Deletion is
     asynchronous ("deletion started"), so the list is then polled until the deleted ones
-    are gone; one still listed after `verify_timeout` is reported, and when the polling
+    are gone; one still listed after `verify_timeout` is reported as "deletion started"
+    (accepted, not yet confirmed: never as deleted nor as refused), and when the polling
     itself fails the accepted items are reported as started but not verified.
     """
     results: dict[str, ItemResult] = {}
@@ -219,7 +220,8 @@ async def delete_snapshots(
     else:
         for u in accepted:
             ok = u not in remaining
-            results[u] = ItemResult(u, items[u], ok, "deleted" if ok else f"still listed after {verify_timeout:.0f}s")
+            results[u] = ItemResult(u, items[u], ok, "deleted" if ok else
+                                    f"deletion started, still listed after {verify_timeout:g} s; refresh to check")
     return _emit(results, list(items), on_item)
 
 

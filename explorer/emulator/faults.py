@@ -28,6 +28,8 @@ class FaultSettings:
     # For writes: drop the connection after the write is applied (the client must reconcile), not before.
     drop_after_write: bool = False
     truncate_rate: float = 0.0
+    # Deletion is asynchronous on the real API: a deleted snapshot stays listed this long after the 204.
+    deletion_delay_seconds: float = 0.0
 
 
 class Faults:
@@ -48,11 +50,15 @@ class Faults:
                 raise ValueError(f"{name} must be a number between 0 and 1")
             if name in ("latency_ms", "retry_after") and not (isinstance(value, int) and value >= 0):
                 raise ValueError(f"{name} must be a non-negative integer")
+            if name == "deletion_delay_seconds" and (isinstance(value, bool) or not isinstance(value, int | float)
+                                                     or not 0 <= value <= 86400):
+                raise ValueError("deletion_delay_seconds must be a number of seconds from 0 to 86400")
             if name == "drop_after_write" and not isinstance(value, bool):
                 raise ValueError("drop_after_write must be true or false")
         with self._lock:
             for name, value in changes.items():
-                setattr(self.settings, name, float(value) if name.endswith("_rate") else value)
+                numeric = name.endswith("_rate") or name == "deletion_delay_seconds"
+                setattr(self.settings, name, float(value) if numeric else value)
         return self.settings
 
     def clear(self) -> None:

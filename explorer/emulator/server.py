@@ -88,12 +88,18 @@ class EmulatorHandle:
 @contextmanager
 def running_emulator(*, seed: int = 1, drives: int | None = None, snapshots: int | None = None, users=None,
                      db=None, fail_rate: float = 0.0, latency_ms: int = 0, transition_seconds: float | None = None,
-                     demo: bool = True, host: str = "127.0.0.1", port: int = 0) -> Iterator[EmulatorHandle]:
-    """Run the emulator on loopback for the duration of the `with` block."""
+                     demo: bool = True, host: str = "127.0.0.1", port: int = 0,
+                     deletion_delay_seconds: float = 0.0) -> Iterator[EmulatorHandle]:
+    """Run the emulator on loopback for the duration of the `with` block.
+
+    `deletion_delay_seconds`: a deleted snapshot stays listed this long after its 204 (the real API deletes
+    asynchronously); also a fault setting, changeable while running.
+    """
     accounts = parse_users(users)
     state = EmulatorState(seed=seed, drives=drives, snapshots=snapshots, users=accounts, db=db,
                           transition_seconds=transition_seconds, demo=demo)
-    app = create_app(state=state, fail_rate=fail_rate, latency_ms=latency_ms)
+    app = create_app(state=state, fail_rate=fail_rate, latency_ms=latency_ms,
+                     faults={"deletion_delay_seconds": deletion_delay_seconds})
     server = EmulatorServer(app, host=host, port=port)
     try:
         server.start()

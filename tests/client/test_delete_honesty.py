@@ -22,10 +22,11 @@ from tests.client.conftest import DEMO_PASSWORD, DEMO_USER, FAST_RETRY, FLEET, r
 
 
 class DropFirst:
-    """Drops the first ``times`` requests ``match(method, path)`` picks, before the emulator acts on them."""
+    """Drops the first ``times`` requests ``match(method, path)`` picks, before the emulator acts on them
+    (``after_write``: after it has)."""
 
-    def __init__(self, app, match: Callable[[str, str], bool], times: float = 1):
-        self.app, self.match, self.times = app, match, times
+    def __init__(self, app, match: Callable[[str, str], bool], times: float = 1, *, after_write: bool = False):
+        self.app, self.match, self.times, self.after_write = app, match, times, after_write
         self.seen: list[str] = []  # "METHOD path" of every API request, dropped or not
 
     async def __call__(self, scope, receive, send):
@@ -36,11 +37,11 @@ class DropFirst:
             return await self.app(scope, receive, send)
         self.times -= 1
         faults = self.app.state.faults
-        faults.update(drop_rate=1.0, drop_after_write=False)  # requests are handled one at a time here
+        faults.update(drop_rate=1.0, drop_after_write=self.after_write)  # requests are handled one at a time here
         try:
             return await self.app(scope, receive, send)
         finally:
-            faults.update(drop_rate=0.0)
+            faults.update(drop_rate=0.0, drop_after_write=False)
 
 
 def bulk_delete(method: str, path: str) -> bool:
@@ -173,3 +174,20 @@ async def test_nothing_to_delete_sends_nothing(kind):
     async with serve(kind, lambda app: DropFirst(app, lambda m, p: False)) as (client, gate):
         assert await resolve(client.snapshots.delete_many([])) == []
         assert gate.seen == []
+
+
+async def test_still_listed_right_after_a_204_is_deleted_not_refused(kind):
+    """Deletion is asynchronous: the answer to the first bulk DELETE is lost after the write, the snapshots
+    are still listed while their deletion runs, and the retry's 204 is taken for what it is."""
+    def wrap(app):
+        app.state.faults.update(deletion_delay_seconds=3600)
+        return DropFirst(app, bulk_delete, after_write=True)
+
+    async with serve(kind, wrap) as (client, gate):
+        uuids = [s.uuid for s in (await resolve(client.snapshots.list()))[:3]]
+        outcomes = await resolve(client.snapshots.delete_many(uuids))
+        assert [(o.uuid, o.outcome) for o in outcomes] == [(u, DELETED) for u in uuids]
+        assert gate.seen.count("DELETE /api/2.0/snapshots/") == 2
+        assert await listed(client, uuids) == set(uuids)  # deletion started, not finished
+        gate.app.state.emu.advance(seconds=3601)
+        assert await listed(client, uuids) == set()

@@ -7,7 +7,7 @@ from explorer.emulator.clock import default_snapshot_name
 from explorer.emulator.objects import clone_name, make_drive, make_job, make_snapshot
 from explorer.emulator.routes.base import Ctx, api_route, list_response, owned, require_known
 from explorer.emulator.routes.fields import affinities_of, media_of, meta_of, name_of, tags_of, uuid_list, uuid_of
-from explorer.emulator.state.lifecycle import sync_drive, transition_key
+from explorer.emulator.state.lifecycle import deletion_key, remove_snapshots, sync_drive
 from explorer.emulator.wire import (
     created_response,
     empty_response,
@@ -107,31 +107,35 @@ def _bulk_update(ctx: Ctx):
     return json_response({"objects": changed})
 
 
-def delete_snapshots(acct, uuids: list[str]) -> None:
-    by_drive: dict[str, set[str]] = {}
-    for uuid in uuids:
-        snap = acct.snapshots.remove(uuid)
-        if snap is not None:
-            by_drive.setdefault(snap["drive"]["uuid"], set()).add(uuid)
-            if transition_key(uuid) in acct.aux:
-                acct.set_aux(transition_key(uuid), None)
-    for duuid, gone in by_drive.items():
-        drive = acct.drives.get(duuid)
-        if drive is not None:
-            drive["snapshots"] = [r for r in drive["snapshots"] if r["uuid"] not in gone]
-            sync_drive(acct, drive)
+delete_snapshots = remove_snapshots  # what a drive deletion uses: its snapshots go at once
+
+
+def _start_deletion(ctx: Ctx, uuids: list[str]):
+    """204 "deletion started": at once, or after the `deletion_delay_seconds` fault setting (real API: async).
+
+    Until then the snapshot is listed and served as before; deleting it again is accepted
+    and keeps the first deletion's due time.
+    """
+    delay = ctx.request.app.state.faults.settings.deletion_delay_seconds
+    if delay <= 0:
+        remove_snapshots(ctx.acct, uuids)
+        return empty_response()
+    now = ctx.now
+    for uuid in dict.fromkeys(uuids):
+        if deletion_key(uuid) not in ctx.acct.aux:
+            ctx.state.schedule(ctx.acct, deletion_key(uuid), {"type": "delete", "uuid": uuid, "start": now,
+                                                              "due": now + delay})
+    return empty_response()
 
 
 def _delete(ctx: Ctx):
-    delete_snapshots(ctx.acct, [owned(ctx, ctx.acct.snapshots)["uuid"]])
-    return empty_response()
+    return _start_deletion(ctx, [owned(ctx, ctx.acct.snapshots)["uuid"]])
 
 
 def _bulk_delete(ctx: Ctx):
     uuids = uuid_list(ctx.json())
     require_known(ctx.acct.snapshots, uuids)  # safe choice: nothing is deleted unless every uuid is known
-    delete_snapshots(ctx.acct, uuids)
-    return empty_response()
+    return _start_deletion(ctx, uuids)
 
 
 def _action(ctx: Ctx):

@@ -13,6 +13,28 @@ def transition_key(uuid: str) -> str:
     return f"t:{uuid}"
 
 
+def deletion_key(uuid: str) -> str:
+    """The hidden record of a snapshot whose deletion started and is not finished yet."""
+    return f"d:{uuid}"
+
+
+def remove_snapshots(acct: Account, uuids: list[str]) -> None:
+    """Remove snapshots for good, with their pending transitions, and update their drives."""
+    by_drive: dict[str, set[str]] = {}
+    for uuid in uuids:
+        snap = acct.snapshots.remove(uuid)
+        if snap is not None:
+            by_drive.setdefault(snap["drive"]["uuid"], set()).add(uuid)
+        for key in (transition_key(uuid), deletion_key(uuid)):
+            if key in acct.aux:
+                acct.set_aux(key, None)
+    for duuid, gone in by_drive.items():
+        drive = acct.drives.get(duuid)
+        if drive is not None:
+            drive["snapshots"] = [r for r in drive["snapshots"] if r["uuid"] not in gone]
+            sync_drive(acct, drive)
+
+
 def write_rate(acct: Account, drive_uuid: str) -> float:
     """Bytes per second the drive writes (hidden; drives the growth of its newest snapshot)."""
     return float(acct.aux.get(drive_uuid, {}).get("rate", 0.0))
@@ -49,6 +71,8 @@ def complete(state, acct: Account, key: str, data: dict) -> None:
             acct.snapshots.put(snap)
             if drive is not None:
                 sync_drive(acct, drive)
+    elif kind == "delete":
+        remove_snapshots(acct, [data["uuid"]])  # "deletion started" earlier; now it 404s
     elif kind in ("clone", "drive_ready", "resize"):
         drive = acct.drives.get(data["uuid"])
         if drive is not None:
