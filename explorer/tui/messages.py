@@ -44,11 +44,13 @@ class Outcome:
 class ActionFinished(Message, bubble=False):
     """A write finished (fully or partly); the report is shown item by item."""
 
-    def __init__(self, title: str, outcomes: list[Outcome], *, refresh: bool = True) -> None:
+    def __init__(self, title: str, outcomes: list[Outcome], *, refresh: bool = True, select: str | None = None) -> None:
         super().__init__()
         self.title = title
         self.outcomes = outcomes
         self.refresh = refresh
+        #: uuid of a snapshot the cursor moves to once the refresh shows it (a new one)
+        self.select = select
 
 
 class JobProgress(Message, bubble=False):

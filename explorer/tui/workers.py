@@ -67,7 +67,7 @@ class WorkersMixin:
     async def create_snapshot(self, drive_uuid: str, name: str | None, meta: dict[str, str]) -> None:
         snap = await actions.create_snapshot(self.client, drive_uuid, name=name, meta=meta)
         outcome = Outcome(snap.name or snap.uuid, True, snap.status or "created")
-        self.post_message(ActionFinished("Snapshot created", [outcome]))
+        self.post_message(ActionFinished("Snapshot created", [outcome], select=snap.uuid))
 
     @work(group="write", exit_on_error=False, description="editing a snapshot")
     async def update_snapshot(self, uuid: str, name: str | None, meta: dict[str, str]) -> None:
@@ -79,7 +79,7 @@ class WorkersMixin:
         results = await actions.delete_snapshots(self.client, items)
         outcomes = [Outcome(r.name, r.ok, r.message) for r in results]
         done = sum(r.ok for r in results)
-        self.post_message(ActionFinished(f"Deleted {done} of {len(results)}", outcomes))
+        self.post_message(ActionFinished(f"Deleted {done:,} of {len(results):,}", outcomes))
 
     @work(group="write", exit_on_error=False, description="cloning a snapshot")
     async def clone_snapshot(self, uuid: str, name: str | None, media: str | None, avoid: list[str]) -> None:
@@ -93,12 +93,24 @@ class WorkersMixin:
         self.post_message(JobProgress(label, final.status, 100, done=True))
         self.post_message(ActionFinished("Clone finished", [Outcome(label, True, f"new drive is {final.status}")]))
 
-    @work(exclusive=True, group="creating", exit_on_error=False, description="waiting for new snapshots")
-    async def watch_creating(self, uuids: list[str]) -> None:
-        # New snapshots turn available by themselves; refresh once they all have.
+    def watch_creating(self, uuids: list[str]) -> None:
+        """Follow each snapshot still creating until it is available: one notice per snapshot, ever.
+
+        Every full load calls this with the snapshots it shows as creating; one already followed
+        or already announced is skipped, so a load arriving while a watch runs adds no second one.
+        """
+        seen = self.__dict__.setdefault("_creating_seen", set())
         for uuid in uuids:
-            try:
-                await actions.wait_available(self.client, uuid, poll=self.poll_seconds)
-            except NotFoundError:
-                continue  # deleted meanwhile: nothing to wait for
-        self.post_message(ActionFinished("New snapshots are available", [], refresh=True))
+            if uuid not in seen:
+                seen.add(uuid)
+                row = self.view.row(self.view.position[uuid]) if uuid in getattr(self.view, "position", {}) else None
+                name = row["name"] if row is not None and isinstance(row["name"], str) else uuid
+                self._watch_available(uuid, name)
+
+    @work(group="creating", exit_on_error=False, description="waiting for a new snapshot")
+    async def _watch_available(self, uuid: str, name: str) -> None:
+        try:
+            await actions.wait_available(self.client, uuid, poll=self.poll_seconds)
+        except NotFoundError:
+            return  # deleted meanwhile: nothing to announce
+        self.post_message(ActionFinished("Snapshot available", [Outcome(name, True, "available")]))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 from textual import events
 
 from explorer.data import deletion_savings
@@ -37,12 +38,12 @@ class WriteActionsMixin:
             return None  # shown greyed out in the footer
         return True
 
-    def run_command(self, action: str) -> None:
-        """Palette entry point: the same action as the key, with the same read-only rule."""
+    async def run_command(self, action: str) -> None:
+        """Palette entry point: the same action as the key, with the same read-only rule (awaited: it runs)."""
         if action in WRITE_ACTIONS and self.read_only:
             self._explain_read_only(action)
         else:
-            self.run_action(action)
+            await self.run_action(action)
 
     def action_delete(self) -> None:
         if self.view is None or self.inventory is None:
@@ -53,10 +54,15 @@ class WriteActionsMixin:
             if row is None:
                 return
             targets = {row["uuid"]}
-        frame = self.view.frame.set_index("uuid")
-        names = {u: str(frame.at[u, "name"]) for u in sorted(targets, key=lambda u: self.view.position[u])}
+        rows = np.sort(np.fromiter((self.view.position[u] for u in targets), dtype=np.int64, count=len(targets)))
+        labels = self.view.frame["name"].fillna(self.view.frame["uuid"]).to_numpy(dtype=object)
+        names = dict(zip(self.view.uuids[rows], labels[rows], strict=True))
         savings = deletion_savings(self.inventory, names)
         shown = set(self.view.uuids[self.positions])
+        snaps = self.view.frame[["uuid", "drive_uuid", "drive_name"]]
+        per_drive = snaps.assign(target=snaps["uuid"].isin(targets)).groupby("drive_uuid", dropna=True)["target"]
+        whole = per_drive.all() & per_drive.any()  # every snapshot of these drives is in the delete
+        drive_names = snaps.drop_duplicates("drive_uuid").set_index("drive_uuid")["drive_name"]
         plan = DeletePlan(
             names=tuple(names.values()),
             bytes_freed=savings.bytes_freed,
@@ -66,6 +72,8 @@ class WriteActionsMixin:
             saves_now_monthly=savings.saves_now_monthly,
             bursting=savings.bursting,
             hidden_by_filter=len(targets - shown),
+            account_total=len(self.view),
+            whole_drives=tuple(_text(drive_names.get(u), u) for u in whole.index[whole.to_numpy(dtype=bool)]),
         )
 
         def decided(yes: bool | None) -> None:
@@ -113,3 +121,7 @@ class WriteActionsMixin:
                 self.clone_snapshot(row["uuid"], result.name, result.media, result.avoid)
 
         self.app.push_screen(CloneFormScreen(str(row["name"]), by_name), submitted)
+
+
+def _text(value, fallback: str) -> str:
+    return value if isinstance(value, str) and value else fallback
