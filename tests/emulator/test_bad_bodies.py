@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
-from explorer.emulator import DEMO_PASSWORD, DEMO_USERNAME, create_app
+from explorer.emulator import DEMO_PASSWORD, DEMO_USERNAME, create_app, running_emulator
 from explorer.emulator.routes.fields import NAME_MAX
 from explorer.emulator.wire import MAX_BODY_BYTES, MAX_DEPTH
 from tests.emulator.conftest import a_drive, all_of, make_client
@@ -168,3 +169,12 @@ async def test_the_controls_refuse_deep_nesting_too():
     async with make_client(app) as c:
         r = await c.put("http://emulator/_emulator/faults", content=b"[" * 100_000)
         assert r.status_code == 400 and r.json()[0]["error_type"] == "validation"
+
+
+def test_over_loopback_the_client_reads_the_413_and_the_server_keeps_serving():
+    with running_emulator(seed=2, drives=2, snapshots=4) as emu, \
+            httpx.Client(base_url=emu.url, auth=(emu.username, emu.password), timeout=60) as c:
+        drive = c.get("drives/", params={"limit": 1}).json()["objects"][0]["uuid"]
+        r = c.post("snapshots/", json={"drive": drive, "name": "x" * 20_000_000})  # the 20 MB name
+        assert r.status_code == 413 and r.json()[0]["error_type"] == "validation"
+        assert c.get("snapshots/", params={"limit": 0}).json()["meta"]["total_count"] == 4

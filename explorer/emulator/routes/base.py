@@ -137,8 +137,8 @@ def endpoint(methods: dict[str, Handler]) -> Callable:
         method = "GET" if request.method == "HEAD" else request.method
         try:
             accept = request.headers.get("accept", "*/*")
-            if not any(t in accept for t in ("json", "*/*", "application/*")) or request.query_params.get(
-                    "format", "json") != "json":
+            if not any(t in accept for t in ("json", "*/*", "application/*")) or (
+                    request.query_params.get("format") or "json") != "json":
                 # The real API also speaks XML; the emulator only JSON, and says so like the API does.
                 raise ApiFailure(406, [("validation", "format", "Only application/json is supported")])
             acct = _authenticate(request, state)
