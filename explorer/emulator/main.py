@@ -10,7 +10,7 @@ from explorer.errors import ConfigError
 def run(args) -> int:
     from explorer.emulator import DEMO_PASSWORD, DEMO_USERNAME
     from explorer.emulator.app import create_app
-    from explorer.emulator.server import EmulatorServer
+    from explorer.emulator.server import EmulatorServer, bind
     from explorer.emulator.state.core import EmulatorState, parse_users
 
     try:
@@ -24,21 +24,22 @@ def run(args) -> int:
     for flag, count in (("--drives", args.drives), ("--snapshots", args.snapshots)):
         if count is not None and count < 0:
             raise ConfigError(f"{flag} must not be negative (got {count})")
+    sock = bind(args.host, args.port)  # a port in use or a bad host is one line, before any work
     print("Preparing the demo fleet...", file=sys.stderr, flush=True)
     state = EmulatorState(seed=args.seed, drives=args.drives, snapshots=args.snapshots, users=users, db=args.db)
     app = create_app(state=state, fail_rate=args.fail_rate, latency_ms=args.latency_ms)
-    server = EmulatorServer(app, host=args.host, port=args.port)
+    server = EmulatorServer(app, host=args.host, port=args.port, sock=sock)
     server.start()
-    demo = state.accounts[users[0][0]]
-    print(f"CloudSigma API 2.0 emulator listening on {server.base_url}/api/2.0/")
-    for email, password in users:
-        # The demo's password is published; a password given with --user stays off the screen and logs.
-        shown = password if (email, password) == (DEMO_USERNAME, DEMO_PASSWORD) else "(as given with --user)"
-        print(f"  username: {email}\n  password: {shown}")
-    print(f"  fleet: {len(demo.drives)} drives, {len(demo.snapshots)} snapshots (seed {args.seed})"
-          + (f", state in {args.db}" if args.db else ", state in memory"))
-    print(f"  controls: {server.base_url}/_emulator/info   (Ctrl-C stops)", flush=True)
-    try:
+    try:  # from here on a Ctrl-C (wherever it lands) stops the server and saves the state
+        demo = state.accounts[users[0][0]]
+        print(f"CloudSigma API 2.0 emulator listening on {server.base_url}/api/2.0/")
+        for email, password in users:
+            # The demo's password is published; a password given with --user stays off the screen and logs.
+            shown = password if (email, password) == (DEMO_USERNAME, DEMO_PASSWORD) else "(as given with --user)"
+            print(f"  username: {email}\n  password: {shown}")
+        print(f"  fleet: {len(demo.drives)} drives, {len(demo.snapshots)} snapshots (seed {args.seed})"
+              + (f", state in {args.db}" if args.db else ", state in memory"))
+        print(f"  controls: {server.base_url}/_emulator/info   (Ctrl-C stops)", flush=True)
         server.wait()
     except KeyboardInterrupt:
         print("\nstopping...", file=sys.stderr)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -15,39 +16,77 @@ from explorer.emulator.state.core import EmulatorState, parse_users
 from explorer.errors import EmulatorError
 
 START_TIMEOUT = 30.0
+STOP_TIMEOUT = 10.0
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """The listening socket, or an EmulatorError saying in one line why there is none."""
+    if not 0 <= port <= 65535:
+        raise EmulatorError(f"cannot listen on port {port}: a port is a number from 0 to 65535 (0 picks a free one)")
+    where = f"{host}:{port}" if port else host
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                                             flags=socket.AI_PASSIVE)[0]
+    except socket.gaierror as exc:
+        raise EmulatorError(f"cannot listen on {host!r}: no such host ({exc.strerror})") from None
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does: restart at once
+        sock.bind(address)
+        sock.listen(2048)
+    except OSError as exc:
+        sock.close()
+        raise EmulatorError(f"cannot listen on {where}: {exc.strerror or exc}") from None
+    return sock
 
 
 class EmulatorServer:
     """uvicorn on `host:port` (0 = a free port) in a daemon thread; `start()` returns once it listens."""
 
-    def __init__(self, app, *, host: str = "127.0.0.1", port: int = 0):
+    def __init__(self, app, *, host: str = "127.0.0.1", port: int = 0, sock: socket.socket | None = None):
         config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, lifespan="off",
                                 http="h11", timeout_graceful_shutdown=2)
         self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, name="cloudsigma-emulator", daemon=True)
+        self._thread = threading.Thread(target=self._serve, name="cloudsigma-emulator", daemon=True)
+        # Set when uvicorn's loop has returned. Waiting on it, not on Thread.join: a Ctrl-C that interrupts a
+        # join marks the thread stopped while it still runs (CPython 3.11), and stop() would then return at once.
+        self._finished = threading.Event()
+        self._socket = sock  # already listening (see `bind`), else bound by start()
         self.host = host
-        self.port = port
+        self.port = sock.getsockname()[1] if sock is not None else port
+
+    def _serve(self) -> None:
+        try:
+            self._server.run(sockets=[self._socket])
+        finally:
+            self._finished.set()
 
     def start(self) -> None:
+        if self._socket is None:
+            self._socket = bind(self.host, self.port)
+            self.port = self._socket.getsockname()[1]
         self._thread.start()
         deadline = time.monotonic() + START_TIMEOUT
         while not self._server.started:
-            if not self._thread.is_alive():
-                raise EmulatorError(f"the emulator could not listen on {self.host}:{self.port}")
+            if self._finished.is_set():
+                raise EmulatorError(f"the emulator could not serve on {self.host}:{self.port}")
             if time.monotonic() > deadline:
                 self.stop()
                 raise EmulatorError("the emulator did not start within 30 s")
-            time.sleep(0.01)  # polling for the server thread's start-up, with a deadline
-        self.port = self._server.servers[0].sockets[0].getsockname()[1]
+            self._finished.wait(0.01)  # polling for the server thread's start-up, with a deadline
 
     def stop(self) -> None:
+        """Stop serving and return once uvicorn has finished (open requests get up to 2 s)."""
         self._server.should_exit = True
-        self._thread.join(timeout=10)
+        if self._thread.is_alive() and not self._finished.wait(STOP_TIMEOUT):
+            self._server.force_exit = True
+            self._finished.wait(STOP_TIMEOUT)
+        if self._socket is not None:
+            self._socket.close()
 
     def wait(self) -> None:
-        """Block until the server stops (Ctrl-C reaches the main thread, not this one)."""
-        while self._thread.is_alive():
-            self._thread.join(timeout=0.5)
+        """Block until the server stops; Ctrl-C reaches the main thread (not this one) as KeyboardInterrupt."""
+        self._finished.wait()
 
     @property
     def base_url(self) -> str:
