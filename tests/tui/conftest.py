@@ -1,12 +1,14 @@
-"""TUI fixtures: a small emulator fleet over real loopback HTTP, an app factory, and polling with a deadline."""
+"""TUI fixtures: a small emulator fleet over real loopback HTTP, an app factory, every report the app showed."""
 
 from __future__ import annotations
 
 import asyncio
 import time
+import weakref
 from collections.abc import Callable
 
 import pytest
+from textual.app import App
 
 from explorer.client import AsyncCloudSigmaClient
 from explorer.emulator import running_emulator
@@ -29,15 +31,48 @@ async def client(emulator):
     await c.aclose()
 
 
-async def wait_until(pilot, predicate: Callable[[], object], *, timeout: float = 15.0, what: str = "condition"):
-    """Let the app run until `predicate()` is truthy (no fixed sleeps: poll with a deadline)."""
+#: Only a guard against a hang: every wait below ends on its event, long before this on a busy machine.
+HANG_GUARD = 120.0
+
+_REPORTS: weakref.WeakKeyDictionary[App, list[str]] = weakref.WeakKeyDictionary()
+
+
+@pytest.fixture(autouse=True)
+def _record_reports(monkeypatch):
+    """Record every notification any app shows, in order, so a test can look back at all of them."""
+    real_notify = App.notify
+
+    def notify(self, message, *, title="", **kwargs):
+        _REPORTS.setdefault(self, []).append(f"{title}\n{message}" if title else str(message))
+        return real_notify(self, message, title=title, **kwargs)
+
+    monkeypatch.setattr(App, "notify", notify)
+
+
+def reports(app) -> list[str]:
+    """Every notification `app` has put up so far, oldest first: the title, a newline, then the text.
+
+    Unlike the toasts still on screen this is the whole sequence: a report replaced a moment later by
+    another ("New snapshots are available") is still here.
+    """
+    return _REPORTS.setdefault(app, [])
+
+
+async def wait_for_report(pilot, text: str, *, since: int = 0, timeout: float = HANG_GUARD) -> str:
+    """The first report (from index `since` on) containing `text`, waiting until the app puts it up."""
+    return await wait_until(pilot, lambda: next((r for r in reports(pilot.app)[since:] if text in r), None),
+                            timeout=timeout, what=f"a report containing {text!r}")
+
+
+async def wait_until(pilot, predicate: Callable[[], object], *, timeout: float = HANG_GUARD, what: str = "condition"):
+    """Let the app run until `predicate()` is truthy; `timeout` only guards against a hang."""
     deadline = time.monotonic() + timeout
     while True:
         value = predicate()
         if value:
             return value
         if time.monotonic() > deadline:
-            notes = [f"{n.title}: {n.message}" for n in pilot.app._notifications]
+            notes = reports(pilot.app)
             workers = [(w.description, w.state.name) for w in pilot.app.workers]
             raise AssertionError(f"timed out waiting for {what}; notifications: {notes}; workers: {workers}; "
                                  f"screen: {type(pilot.app.screen).__name__}")

@@ -8,7 +8,7 @@ from explorer.errors import NotFoundError, TransportError
 from explorer.tui.messages import JobProgress
 from explorer.tui.screens.confirm_delete import ConfirmDeleteScreen
 from explorer.tui.screens.snapshot_form import SnapshotFormScreen
-from tests.tui.conftest import SIZE, new_app, shown_names, start, wait_until
+from tests.tui.conftest import SIZE, new_app, reports, shown_names, start, wait_for_report, wait_until
 
 
 def _row(app, uuid):
@@ -17,13 +17,18 @@ def _row(app, uuid):
     return None if hit.empty else hit.iloc[0]
 
 
-async def _reported(pilot, app, title_start: str):
-    return await wait_until(
-        pilot,
-        lambda: app.browser.last_report if app.browser.last_report and
-        app.browser.last_report.title.startswith(title_start) else None,
-        what=f"report {title_start!r}",
-    )
+def _lines(report: str) -> list[str]:
+    """A report's lines after its title, as shown: '✓ label: detail', '✗ 1 failed, ✓ 2 done:', '✗ label: detail'."""
+    return report.split("\n")[1:]
+
+
+def _names(line: str, name: str) -> bool:
+    """Whether a report line shows `name` as its label: whole, or cut in the middle with '…'."""
+    label = line[2:].split(": ")[0]
+    if "…" not in label:
+        return label == name
+    head, tail = label.split("…")
+    return name.startswith(head) and name.endswith(tail) and len(label) < len(name)
 
 
 async def test_create_appears_then_becomes_available(client):
@@ -36,8 +41,8 @@ async def test_create_appears_then_becomes_available(client):
         await pilot.press(*"tui-new")
         app.screen.query_one("#form-meta").text = "owner=ops\nticket=OPS-1"
         await pilot.press("ctrl+s")
-        report = await _reported(pilot, app, "Snapshot created")
-        assert report.outcomes[0].ok and report.outcomes[0].label == "tui-new"
+        report = await wait_for_report(pilot, "Snapshot created")
+        assert _lines(report)[0].startswith("✓ tui-new: ")
         # it shows up (creating or already available) and, polled in a worker, turns available
         await wait_until(pilot, lambda: "tui-new" in shown_names(app), what="the new row")
         frame = app.browser.view.frame
@@ -78,7 +83,7 @@ async def test_edit_renames_and_replaces_meta(client):
         name_input.value = "renamed-by-tui"
         app.screen.query_one("#form-meta").text = "reason=test"
         await pilot.press("ctrl+s")
-        await _reported(pilot, app, "Snapshot saved")
+        await wait_for_report(pilot, "Snapshot saved")
         await wait_until(pilot, lambda: _row(app, uuid) is not None and _row(app, uuid)["name"] == "renamed-by-tui")
         assert app.browser.current_row()["uuid"] == uuid  # the cursor stayed on it through the refresh
     snap = await client.snapshots.get(uuid)
@@ -94,8 +99,9 @@ async def test_delete_current_after_confirmation(client):
         assert isinstance(app.screen, ConfirmDeleteScreen)
         assert app.screen.plan.names == (row["name"],)
         await pilot.press("y")
-        report = await _reported(pilot, app, "Deleted")
-        assert [(o.label, o.ok) for o in report.outcomes] == [(row["name"], True)]
+        report = await wait_for_report(pilot, "Deleted")
+        [line] = _lines(report)
+        assert line.startswith("✓ ") and _names(line, row["name"])
         await wait_until(pilot, lambda: _row(app, row["uuid"]) is None, what="the row to go")
     with pytest.raises(NotFoundError):
         await client.snapshots.get(row["uuid"])
@@ -110,7 +116,7 @@ async def test_delete_cancelled_changes_nothing(client, key):
         assert isinstance(app.screen, ConfirmDeleteScreen)
         await pilot.press(key)
         assert not isinstance(app.screen, ConfirmDeleteScreen)
-        assert app.browser.last_report is None and len(app.browser.marks) == 1
+        assert reports(app) == [] and len(app.browser.marks) == 1
     assert len(await client.snapshots.list()) == 30
 
 
@@ -121,9 +127,9 @@ async def test_enter_on_the_confirm_button_deletes(client):
         uuid = app.browser.current_row()["uuid"]
         await pilot.press("ctrl+d")
         await pilot.press("enter")  # Cancel has the focus: a stray Enter keeps everything
-        assert not isinstance(app.screen, ConfirmDeleteScreen) and app.browser.last_report is None
+        assert not isinstance(app.screen, ConfirmDeleteScreen) and reports(app) == []
         await pilot.press("ctrl+d", "shift+tab", "enter")  # focus the Delete button, then Enter
-        await _reported(pilot, app, "Deleted")
+        await wait_for_report(pilot, "Deleted")
     with pytest.raises(NotFoundError):
         await client.snapshots.get(uuid)
 
@@ -139,10 +145,10 @@ async def test_bulk_delete_reports_the_item_that_failed(client):
         await pilot.press("ctrl+d")
         assert "3 snapshots" in str(app.screen.query_one("#dialog-title").render())
         await pilot.press("y")
-        report = await _reported(pilot, app, "Deleted 2 of 3")
-        by_label = {o.label: o for o in report.outcomes}
-        assert not by_label[marked[gone]].ok and "does not exist" in by_label[marked[gone]].detail
-        assert all(by_label[marked[u]].ok for u in marked if u != gone)
+        report = await wait_for_report(pilot, "Deleted 2 of 3")
+        summary, failure = _lines(report)  # successes are summed up; each failure has its line
+        assert summary == "✗ 1 failed, ✓ 2 done:"
+        assert failure.startswith("✗ ") and _names(failure, marked[gone]) and "does not exist" in failure
         await wait_until(pilot, lambda: not app.browser.marks, what="marks of deleted rows to go")
     assert len(await client.snapshots.list()) == 27
 
@@ -163,10 +169,11 @@ async def test_lost_connection_while_verifying_a_delete_still_reports_each_item_
         monkeypatch.setattr(client.snapshots, "list", list_failing_to_verify)
         generation = app.browser.generation
         await pilot.press("ctrl+d", "y")
-        report = await _reported(pilot, app, "Deleted 0 of 3")
-        assert sorted(o.label for o in report.outcomes) == sorted(marked.values())
+        report = await wait_for_report(pilot, "Deleted 0 of 3")
         expected = "deletion started, not verified: connection reset while verifying"
-        assert {o.detail for o in report.outcomes} == {expected}
+        summary, *failures = _lines(report)
+        assert summary == "✗ 3 failed:" and all(line.endswith(f": {expected}") for line in failures)
+        assert all(any(_names(line, name) for line in failures) for name in marked.values())
         # the reload afterwards shows they are gone, and their marks go with them
         await wait_until(pilot, lambda: app.browser.full_generation > generation and not app.browser.marks,
                          what="the reload after the delete")
@@ -187,8 +194,8 @@ async def test_clone_is_followed_until_the_drive_is_unmounted(client):
         await pilot.press("c")
         await pilot.press(*"restored-by-tui")
         await pilot.press("ctrl+s")
-        report = await _reported(pilot, app, "Clone finished")
-        assert report.outcomes[0].detail == "new drive is unmounted"
+        report = await wait_for_report(pilot, "Clone finished")
+        assert _lines(report) == ["✓ restored-by-tui: new drive is unmounted"]
     # the job was followed: progress while cloning, then the final status, once
     assert progress[0] == ("cloning_dst", False) and progress[-1] == ("unmounted", True)
     assert [done for _, done in progress].count(True) == 1
@@ -206,8 +213,7 @@ async def test_a_refused_write_shows_cloudsigmas_message(client):
         await pilot.pause()
         assert app.browser.drive_uuid == nvme
         await pilot.press("n", "ctrl+s")
-        note = await wait_until(pilot, lambda: next(
-            (n for n in app._notifications if "failed" in (n.title or "")), None), what="the refusal")
-        assert note.title == "creating a snapshot failed (HTTP 403)"
-        assert "of storage type local_nvme does not support snapshots" in note.message
+        note = await wait_for_report(pilot, "failed")
+        assert note.startswith("creating a snapshot failed (HTTP 403)\n")
+        assert "of storage type local_nvme does not support snapshots" in note
         assert app.is_running and app.screen is app.browser
