@@ -78,10 +78,10 @@ class RetentionRules:
 
 @dataclass(frozen=True, slots=True)
 class RetentionPlan:
-    """The plan: `snapshots` holds every candidate in scope, sorted by drive then newest first.
+    """The plan: `snapshots` holds every candidate in scope, per drive, newest first.
 
     Columns: uuid, name, drive_uuid, drive_name, timestamp, allocated_size, keep (bool),
-    reasons (comma-separated, empty for a deletion).
+    reasons (comma-separated, empty for a deletion), row (position in the inventory's snapshots frame).
     """
 
     now: pd.Timestamp
@@ -141,6 +141,23 @@ def _buckets(ts_ns: np.ndarray) -> dict[str, np.ndarray]:
     }
 
 
+_PLAN_COLUMNS = ("uuid", "name", "drive_uuid", "drive_name", "timestamp", "allocated_size", "tags")
+
+
+def _uuid_ties(rows: np.ndarray, ts: np.ndarray, dcodes: np.ndarray, uuids: pd.Series) -> np.ndarray:
+    """Within runs of equal (drive, timestamp), order rows by uuid descending (ties are rare: sort only those)."""
+    tie = (dcodes[1:] == dcodes[:-1]) & (ts[1:] == ts[:-1])
+    if not tie.any():
+        return rows
+    rows = rows.copy()
+    edges = np.flatnonzero(np.diff(np.r_[0, tie.astype(np.int8), 0]))
+    for a, b in zip(edges[::2], edges[1::2], strict=True):  # run of ties: rows a .. b inclusive
+        part = rows[a : b + 1]
+        names = uuids.array.take(part).to_numpy(dtype=object)
+        rows[a : b + 1] = part[np.argsort(names, kind="stable")[::-1]]
+    return rows
+
+
 def plan_retention(inv: Inventory, rules: RetentionRules, *, drives: list[str] | tuple[str, ...] = (),
                    scope: np.ndarray | None = None, now: pd.Timestamp | None = None) -> RetentionPlan:
     """Apply `rules` per drive to the available snapshots in scope (`drives` and a boolean `scope` mask).
@@ -154,12 +171,13 @@ def plan_retention(inv: Inventory, rules: RetentionRules, *, drives: list[str] |
         mask &= np.asarray(scope, dtype=bool)
     if drives:
         mask &= s["drive_uuid"].isin(select_drives(inv, drives)).fillna(False).to_numpy(bool)
-    c = s[mask]
-    ts = c["timestamp"].to_numpy(dtype="datetime64[ns]").view(np.int64)
-    dcodes, _ = pd.factorize(c["drive_uuid"].fillna(""), sort=True)
-    ucodes, _ = pd.factorize(c["uuid"], sort=True)
-    order = np.lexsort((-ucodes, -ts, dcodes))  # drive ascending, then newest first, uuid descending
-    c, ts, dcodes = c.iloc[order], ts[order], dcodes[order]
+    rows = np.flatnonzero(mask)
+    ts = s["timestamp"].to_numpy(dtype="datetime64[ns]").view(np.int64)[rows]
+    dcodes, _ = pd.factorize(s["drive_uuid"].fillna("").array.take(rows), sort=False)
+    order = np.lexsort((-ts, dcodes))  # per drive (in order of appearance), newest first
+    rows, ts, dcodes = rows[order], ts[order], dcodes[order]
+    rows = _uuid_ties(rows, ts, dcodes, s["uuid"])
+    c = pd.DataFrame({k: s[k].array.take(rows) for k in _PLAN_COLUMNS})
     n = len(c)
     start = np.r_[True, dcodes[1:] != dcodes[:-1]] if n else np.zeros(0, dtype=bool)
     group_start = np.maximum.accumulate(np.where(start, np.arange(n), 0)) if n else np.zeros(0, dtype=np.int64)
@@ -191,12 +209,10 @@ def plan_retention(inv: Inventory, rules: RetentionRules, *, drives: list[str] |
         if reason in kept:
             hit = kept[reason]
             reasons[hit] = np.where(reasons[hit] == "", reason, reasons[hit] + "," + reason)
-    frame = pd.DataFrame({
-        "uuid": c["uuid"].array, "name": c["name"].array, "drive_uuid": c["drive_uuid"].array,
-        "drive_name": c["drive_name"].array, "timestamp": c["timestamp"].array,
-        "allocated_size": c["allocated_size"].array, "keep": pd.array(keep, dtype="boolean"),
-        "reasons": pd.array(reasons, dtype="string"),
-    }).reset_index(drop=True)
+    frame = c.drop(columns=["tags"])
+    frame["keep"] = pd.array(keep, dtype="boolean")
+    frame["reasons"] = pd.array(reasons, dtype="string")
+    frame["row"] = rows
     return RetentionPlan(now=now, rules=rules, snapshots=frame)
 
 
@@ -212,9 +228,8 @@ def plan_money(inv: Inventory, plan: RetentionPlan) -> tuple[pd.DataFrame, objec
 
     snaps = plan.snapshots
     delete = ~snaps["keep"].to_numpy(bool)
-    savings = deletion_savings(inv, snaps.loc[delete, "uuid"])
-    costs = snapshot_costs(inv).set_index("uuid")
-    part = costs.reindex(snaps["uuid"])
+    savings = deletion_savings(inv, snaps.loc[delete, "uuid"].to_numpy(dtype=object).tolist())
+    part = snapshot_costs(inv).iloc[snaps["row"].to_numpy()]
     frame = pd.DataFrame({
         "drive_uuid": snaps["drive_uuid"].fillna("").to_numpy(object),
         "drive_name": snaps["drive_name"].to_numpy(object),
