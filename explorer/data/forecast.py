@@ -137,7 +137,7 @@ def _eta(now: pd.Timestamp, room: float, per_day: float, days: int) -> pd.Timest
 
 def forecast(inv: Inventory, *, days: int = 30, observed: pd.DataFrame | None = None) -> Forecast:
     """Forecast `days` ahead; `observed` is a `HistoryStore.observed_growth` frame of this account (or None)."""
-    from explorer.data.cost import account_cost_summary, rates, snapshot_costs
+    from explorer.data.cost import DEFAULT_RESOURCE, account_cost_summary, rates
 
     now = inv.loaded_at
     now_ns = now.as_unit("ns").value
@@ -186,9 +186,9 @@ def forecast(inv: Inventory, *, days: int = 30, observed: pd.DataFrame | None = 
     d_sd = _daily_sd(t, size, codes, n, now_ns, window)
     d_mid, d_low, d_high = _band(d_now, grown, d_sd, window, days)
     d_low = np.maximum(d_low, np.minimum(d_now, d_mid))  # per drive the reconstruction is used: growth only
-    names = inv.drives.set_index("uuid")["name"] if len(inv.drives) else pd.Series(dtype="string")
+    names = inv.drives.drop_duplicates("uuid").set_index("uuid")["name"].astype(object)
     drives = pd.DataFrame({
-        "uuid": list(uniques), "name": [names.get(u) if u in names.index else None for u in uniques],
+        "uuid": list(uniques), "name": names.reindex(list(uniques)).to_numpy(dtype=object),
         "bytes_now": d_now, "bytes_forecast": d_mid, "bytes_low": d_low, "bytes_high": d_high,
         "count_now": per_count, "count_per_day": rate_count, "bytes_per_day": grown,
     })
@@ -207,17 +207,17 @@ def forecast(inv: Inventory, *, days: int = 30, observed: pd.DataFrame | None = 
     eta, why = min(hits, key=lambda x: x[0]) if hits else (None, None)
     quota_out = {"current": current, "max": q_max, "max_per_drive": q_drive, "eta": eta, "eta_reason": why}
     # Storage types: usage (drives + snapshots) plus each type's snapshot growth, against the subscription.
-    costs = snapshot_costs(inv)
-    res_of = dict(zip(costs["drive_uuid"].fillna("").astype(object), costs["resource"].astype(object), strict=False))
-    growth_by_res: dict[str, float] = {}
-    for u, g in zip(drives["uuid"], drives["bytes_per_day"], strict=True):
-        growth_by_res[res_of.get(u, "dssd")] = growth_by_res.get(res_of.get(u, "dssd"), 0.0) + float(g)
+    # Snapshots are billed as their drive's storage type (dssd when the drive is unknown), as in data.cost.
+    res = s["storage_type"].astype(object).to_numpy()[known]
+    res = np.where(pd.isna(res), DEFAULT_RESOURCE, res)
+    growth_by_res = pd.Series(size[in_window] / window).groupby(res[in_window]).sum().to_dict()
     summary = account_cost_summary(inv)
+    burst_rates = rates(inv, list(summary["resource"]))["burst_rate"]
     rows = []
     for _, r in summary.iterrows():
         res, sub, using = r["resource"], int(r["subscribed"]), int(r["using"])
-        g = growth_by_res.get(res, 0.0)
-        burst_rate = rates(inv, [res]).at[res, "burst_rate"]
+        g = float(growth_by_res.get(res, 0.0))
+        burst_rate = burst_rates[res]
         at_h = max(0.0, using + g * days - sub) * burst_rate
         rows.append({"resource": res, "subscribed_bytes": sub, "used_bytes": using, "bytes_per_day": g,
                      "eta_burst": _eta(now, sub - using, g, days) if not r["bursting"] else now,
