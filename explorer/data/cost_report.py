@@ -54,10 +54,15 @@ def build_cost_report(inv: Inventory, *, currency: str | None = None, filter_tex
         savings = deletion_savings(inv, costs["uuid"], currency=cur)
     by_type = costs.groupby("resource")
     storage = account_cost_summary(inv, currency=cur)
+    none_selected = ~storage["resource"].isin(costs["resource"].unique())  # no snapshots there: costs 0, known
+
+    def per_type(column: str) -> pd.Series:
+        return storage["resource"].map(by_type[column].sum(min_count=1)).astype("Float64").mask(none_selected, 0.0)
+
     storage = storage.assign(
         selected_bytes=storage["resource"].map(by_type["allocated_size"].sum()).fillna(0).astype("Int64"),
-        value_at_subscription=storage["resource"].map(by_type["monthly_cost_subscription"].sum(min_count=1)),
-        burst_now_from_snapshots=storage["resource"].map(by_type["burst_now_from_snapshots"].sum(min_count=1)),
+        value_at_subscription=per_type("monthly_cost_subscription"),
+        burst_now_from_snapshots=per_type("burst_now_from_snapshots"),
     )
     g = costs.groupby("drive_uuid", sort=False)
     drives = pd.DataFrame({

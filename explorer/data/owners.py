@@ -2,9 +2,9 @@
 
 The rule (:class:`OwnerRule`): by default the `owner` key of the snapshot's `meta`, else of
 its drive's `meta`. With a tag prefix (`team-`) instead, the first tag name (in sorted order)
-starting with it, prefix removed (`team-web` -> `web`), the snapshot's tags before its
-drive's. A snapshot with no owner goes to the explicit :data:`UNATTRIBUTED` bucket, so the
-owners' totals always add up to the account's.
+starting with it (case-insensitive), whole (`team-web`), the snapshot's tags before its
+drive's. A snapshot with no owner goes to the explicit :data:`UNATTRIBUTED` bucket (always
+listed, even when empty), so the owners' totals always add up to the account's.
 """
 
 from __future__ import annotations
@@ -55,14 +55,14 @@ def _from_meta(meta: pd.Series, key: str) -> pd.Series:
 
 
 def _from_tags(tags: pd.Series, prefix: str) -> pd.Series:
-    """The first tag name (sorted) starting with `prefix` (case-insensitive), without it; NA when none."""
+    """The first tag name (sorted) starting with `prefix` (case-insensitive); NA when none."""
     out = pd.Series(pd.NA, index=tags.index, dtype="string")
     low = prefix.lower()
     maybe = tags.str.lower().str.contains(low, regex=False).fillna(False).to_numpy(dtype=bool)
     for i in np.flatnonzero(maybe):
         hits = sorted(t for t in tags.iat[i].split(",") if t.lower().startswith(low))
         if hits:
-            out.iat[i] = hits[0][len(prefix):].strip() or hits[0]
+            out.iat[i] = hits[0]
     return out
 
 
@@ -77,9 +77,11 @@ def owner_column(snapshots: pd.DataFrame, drives: pd.DataFrame, rule: OwnerRule 
     rule = rule or OwnerRule()
     own = _owners(snapshots, rule)
     if len(drives):
-        per_drive = pd.Series(_owners(drives, rule).array, index=drives["uuid"].array)
-        per_drive = per_drive[per_drive.notna() & ~per_drive.index.duplicated()]
-        from_drive = snapshots["drive_uuid"].map(per_drive).astype("string")
+        found = _owners(drives, rule)
+        per_drive = {u: o for u, o in zip(drives["uuid"].tolist(), found.tolist(), strict=True) if o is not pd.NA}
+        # a plain dict: Series.map with an Arrow-string index silently matches nothing
+        from_drive = pd.Series([per_drive.get(u) for u in snapshots["drive_uuid"].tolist()], index=snapshots.index,
+                               dtype="string")
         own = own.fillna(from_drive)
     return own.rename("owner")
 
@@ -111,7 +113,12 @@ def owner_costs(inv, rule: OwnerRule | None = None, *, costs: pd.DataFrame | Non
         "price_missing": g["price_missing"].any(),
     })
     frame.index.name = "owner"
-    frame = frame.reset_index().assign(currency=cur, last=lambda f: f["owner"] == UNATTRIBUTED)
+    frame = frame.reset_index()
+    if not (frame["owner"] == UNATTRIBUTED).any():  # explicit, even when every snapshot has an owner
+        frame.loc[len(frame)] = {"owner": UNATTRIBUTED, "snapshot_count": 0, "snapshot_bytes": 0,
+                                 "value_at_subscription": 0.0, "burst_now_from_snapshots": 0.0,
+                                 "at_burst_price": 0.0, "price_missing": False}
+    frame = frame.assign(currency=cur, last=lambda f: f["owner"] == UNATTRIBUTED)
     frame = frame.sort_values(["last", "value_at_subscription", "snapshot_bytes", "owner"],
                               ascending=[True, False, False, True], na_position="last")
     return schema.conform(frame.reset_index(drop=True), schema.OWNER_COST_COLUMNS)
