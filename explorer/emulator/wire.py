@@ -16,7 +16,7 @@ JSON_TYPE = "application/json; charset=utf-8"
 EMPTY_TYPE = "text/html; charset=utf-8"
 API_PREFIX = "/api/2.0/"
 DEFAULT_LIMIT = 20
-# Request bodies above this are refused with 413 (a bulk DELETE of 100k uuids is about 4.7 MB).
+# Request bodies above this are refused with 413 (a bulk DELETE of 100k uuids is about 4.8 MB).
 MAX_BODY_BYTES = 8 * 1024 * 1024
 # JSON nested deeper than this is refused with 400 (documented objects are at most 4 levels deep).
 MAX_DEPTH = 32
