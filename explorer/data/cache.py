@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from explorer.data import paths, schema
+from explorer.data import paths, private, schema
 from explorer.data.inventory import Inventory, Source
 from explorer.errors import CacheError
 
@@ -43,12 +43,15 @@ def save_cached_inventory(inv: Inventory, directory: str | Path | None = None) -
     target = _slot(Path(directory) if directory else paths.cache_dir(), inv.source.demo)
     if inv.source.offline:
         return target  # re-saving a cache would only refresh its age
-    target.mkdir(parents=True, exist_ok=True)
+    root = target.parent
+    private.private_dir(target)
+    _secure(root, target, own_root=directory is None)
     stamp = str(inv.loaded_at.value)
     unique = f"{os.getpid()}-{threading.get_ident()}"  # two savers at once never share a temp file
     for name in FRAMES:
         tmp = target / f".{name}.{unique}.tmp"
-        getattr(inv, name).to_parquet(tmp, index=False)
+        with private.open_private(tmp, "wb") as fh:  # 0600 from the start: names, meta, the account
+            getattr(inv, name).to_parquet(fh, index=False)
         _replace(tmp, target / f"{name}-{stamp}.parquet")
     manifest = {
         "version": CACHE_VERSION,
@@ -61,10 +64,17 @@ def save_cached_inventory(inv: Inventory, directory: str | Path | None = None) -
         "source": {"endpoint": inv.source.endpoint, "demo": inv.source.demo, "account": inv.source.account},
     }
     tmp = target / f".{MANIFEST}.{unique}.tmp"
-    tmp.write_text(json.dumps(manifest, indent=1))
+    with private.open_private(tmp, "w", encoding="utf-8") as fh:
+        fh.write(json.dumps(manifest, indent=1))
     _replace(tmp, target / MANIFEST)
     _prune(target, int(stamp))
     return target
+
+
+def _secure(root: Path, slot: Path, *, own_root: bool) -> None:
+    """Tighten what an earlier version wrote 0644 in 0755 folders (the root only when it is the default one)."""
+    folders = ([root] if own_root else []) + [slot]
+    private.secure([*slot.glob("*.parquet"), slot / MANIFEST], folders=folders)
 
 
 def _prune(target: Path, own: int) -> None:
@@ -96,6 +106,9 @@ def load_cached_inventory(directory: str | Path | None = None, *, demo: bool | N
     """
     root = Path(directory) if directory else paths.cache_dir()
     slots = [_slot(root, d) for d in ((False, True) if demo is None else (demo,))]
+    for slot in slots:
+        if slot.is_dir():
+            _secure(root, slot, own_root=directory is None)
     for attempt in range(3):  # a concurrent save may prune the frames we were about to read: look again
         found = [(m, slot) for slot in slots if (m := _read_manifest(slot)) is not None]
         if not found:

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from explorer.data import private
 from explorer.data.inventory import Inventory
 from explorer.errors import ExplorerError, ValidationError
 
@@ -106,6 +107,7 @@ def export(inv: Inventory, frame_name: str, fmt: str, output: str | Path, filter
     frame = inv.where(filter_text) if filter_text else getattr(inv, frame_name)
     path = _output_path(output)
     try:
+        private.prepare_private(path)  # 0600 before a row is written: names, meta and uuids are account data
         if fmt == "csv":
             frame.to_csv(path, index=False)
         elif fmt == "parquet":

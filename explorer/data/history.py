@@ -19,7 +19,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from explorer.data import paths, schema
+from explorer.data import paths, private, schema
 from explorer.data.inventory import Inventory, Source
 from explorer.errors import ExplorerError, HistoryError
 
@@ -79,10 +79,12 @@ class HistoryStore:
     """Observations of an account's snapshots over time, in `path` (default: the user data directory)."""
 
     read_only = False
+    _own_folder = False  # set for the default location: the data directory is then kept 0700 too
 
     def __init__(self, path: str | Path | None = None, *, lock_timeout: float = 10.0, read_only: bool = False):
         """`read_only=True` is for viewers: the file must exist, and nothing (schema, lock) is ever written."""
         self.path = Path(path) if path is not None else paths.history_path(create=not read_only)
+        self._own_folder = path is None  # a folder you chose is never changed
         self.lock_timeout = lock_timeout
         self.read_only = read_only
         if read_only and not self.path.exists():
@@ -96,7 +98,8 @@ class HistoryStore:
     @contextlib.contextmanager
     def _connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
         if not self.read_only:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            private.private_dir(self.path.parent)
+        fresh = not self.path.exists()
         deadline = time.monotonic() + self.lock_timeout
         while True:
             try:
@@ -113,11 +116,18 @@ class HistoryStore:
                 time.sleep(0.05)  # poll the OS file lock until the deadline
             except duckdb.Error as exc:
                 raise HistoryError(f"cannot open the history store {self.path}: {exc}") from exc
+        wal = self.path.with_name(self.path.name + ".wal")
+        if fresh and self.path.exists():
+            private.private_file(self.path)  # just created by DuckDB with the umask's mode
+        # An older, looser file (or a WAL left by a crash) is tightened now, with a notice.
+        private.secure([self.path, wal], folders=[self.path.parent] if self._own_folder else [])
         try:
             yield con
         except duckdb.Error as exc:
             raise HistoryError(f"history store {self.path} failed: {exc}") from exc
         finally:
+            if wal.exists():
+                private.private_file(wal)  # written during this connection
             con.close()
 
     def _check_schema(self, con: duckdb.DuckDBPyConnection) -> None:

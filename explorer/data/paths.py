@@ -7,6 +7,8 @@ from pathlib import Path
 
 import platformdirs
 
+from explorer.data.private import private_dir
+
 ENV_DATA_DIR = "SNAPSHOT_EXPLORER_DATA_DIR"
 APP_NAME = "snapshot-explorer"
 
@@ -16,7 +18,7 @@ def data_dir(create: bool = True) -> Path:
     override = os.environ.get(ENV_DATA_DIR)
     path = Path(override).expanduser() if override else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
     if create:
-        path.mkdir(parents=True, exist_ok=True)
+        private_dir(path)  # 0700: what is kept here names the account (see explorer.data.private)
     return path
 
 
