@@ -5,11 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from explorer.data import Inventory, Source
 from explorer.tui.screens.browser import BrowserScreen
+
+#: bindings that make no sense as a palette command (Esc steps back from where the focus is)
+PALETTE_SKIPS = {"back"}
 
 
 class SnapshotExplorerApp(App[None]):
@@ -30,11 +34,19 @@ class SnapshotExplorerApp(App[None]):
     def on_mount(self) -> None:
         self.push_screen(self.browser)
 
+    async def on_event(self, event: events.Event) -> None:
+        # A key typed right after `q` arrives once the screens are gone: Textual would fail on it.
+        if isinstance(event, events.Key) and (self._exit or not self._screen_stack):
+            return
+        await super().on_event(event)
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        # The palette offers the same commands as the keys, with the same read-only rule.
+        # Textual's "Keys" panel would be a second, thinner help next to ours (`?`).
+        yield from (c for c in super().get_system_commands(screen) if c.title != "Keys")
+        # The palette offers the same commands as the keys, with the same read-only rule; the callback
+        # returns the awaitable action, which the palette awaits, so the command runs as its key does.
         for binding in BrowserScreen.BINDINGS:
-            if binding.action.startswith("app."):
+            if binding.action.startswith("app.") or binding.id in PALETTE_SKIPS:
                 continue
             yield SystemCommand(
                 f"{binding.description} ({binding.key_display or binding.key})",
