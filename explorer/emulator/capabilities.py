@@ -22,6 +22,11 @@ def size_range(storage_type: str) -> tuple[int, int]:
     return low, high
 
 
+def iops_range(storage_type: str) -> tuple[int, int]:
+    iops_min, _, iops_max = DRIVE_LIMITS.get(storage_type, LEGACY_LIMITS)[2]
+    return iops_min, iops_max
+
+
 def _range(low, high) -> dict:
     return {"max": high, "min": low}
 

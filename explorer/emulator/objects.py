@@ -47,13 +47,14 @@ def make_snapshot(*, uuid: str, drive_uuid: str, owner: dict, name: str, epoch: 
 
 def make_drive(*, uuid: str, owner: dict, name: str, size: int, storage_type: str, status: str,
                media: str = "disk", meta: dict | None = None, tags: list[str] = (), mounted_on: list[str] = (),
-               affinities: list | None = None, allow_multimount: bool = False) -> dict:
+               affinities: list | None = None, allow_multimount: bool = False, iops: int | None = None) -> dict:
     ready = status not in ("creating", "cloning_dst")
     return {
         "affinities": list(affinities or []),
         "allow_multimount": allow_multimount,
         "backup_scheduler": None,
         "grantees": [],
+        "iops": iops,  # None: no limit of its own, the storage type's base from /capabilities/
         "jobs": [],
         "licenses": [],
         "media": media,

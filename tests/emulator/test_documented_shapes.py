@@ -85,7 +85,7 @@ async def test_schema_endpoints_describe_the_objects_served(client, resource):
     assert r.status_code == 200, r.text
     schema = r.json()
     assert set(schema) >= TASTYPIE_KEYS
-    fields = set(schema["fields"]) - {"iops"}  # a drive's IOPS limit is optional (null = the type's base)
+    fields = set(schema["fields"])
     if resource == "jobs":  # a clone makes a job to describe
         drive = await a_drive(client)
         assert (await client.post(f"drives/{drive['uuid']}/action/?do=clone")).status_code == 202
@@ -142,6 +142,19 @@ async def test_drive_runtime_and_schema_choices(app, client):
         assert {"is_downloadable", "is_ephemeral"} <= set(d["runtime"])
     r = await client.post("drives/", json={"name": "x", "size": GIB, "media": "disk", "affinities": ["fast"]})
     assert r.status_code == 400 and r.json()[0]["error_point"] == "affinities"
+
+
+async def test_drive_iops_is_null_or_within_the_types_range(client):
+    iops = (await client.get("capabilities/")).json()["drives"]["zadara"]["iops"]
+    assert all(d["iops"] is None for d in await all_of(client, "drives/detail/"))
+    spec = {"name": "io", "size": 2 * GIB, "media": "disk", "storage_type": "zadara"}
+    for value in (iops["max"] + 1, 0, "100", True):
+        r = await client.post("drives/", json={**spec, "iops": value})
+        assert r.status_code == 400 and r.json()[0]["error_point"] == "iops", value
+    drive = (await client.post("drives/", json={**spec, "iops": iops["max"]})).json()["objects"][0]
+    assert drive["iops"] == iops["max"]
+    r = await client.put(f"drives/{drive['uuid']}/", json={"iops": None})
+    assert r.status_code == 200 and r.json()["iops"] is None
 
 
 async def test_profile_and_subscriptions_have_the_documented_nulls_and_fields(client):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from explorer.emulator import schemas
-from explorer.emulator.capabilities import size_range
+from explorer.emulator.capabilities import iops_range, size_range
 from explorer.emulator.objects import STORAGE_TYPES, clone_name, make_drive, make_job, short_drive
 from explorer.emulator.routes.base import Ctx, api_route, list_response, owned, require_known
 from explorer.emulator.routes.fields import affinities_of, media_of, meta_of, name_of, tags_of, uuid_list, uuid_of
@@ -40,6 +40,16 @@ def _size_of(value, storage_type: str, point="size") -> int:
     return -(-value // 16384) * 16384  # the backend rounds up to 16 KiB
 
 
+def _iops_of(value, storage_type: str) -> int | None:
+    """A drive's IOPS limit: null (the storage type's base) or an integer in the type's range."""
+    if value is None:
+        return None
+    low, high = iops_range(storage_type)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise validation("iops", f"IOPS of a {storage_type} drive must be null or an integer from {low} to {high}")
+    return value
+
+
 def _flag(data: dict, key: str, default: bool) -> bool:
     value = data.get(key, default)
     if not isinstance(value, bool):
@@ -67,7 +77,8 @@ def _create(ctx: Ctx):
         specs.append(dict(name=name, size=_size_of(spec["size"], stype), media=spec["media"], storage_type=stype,
                           meta=meta_of(spec.get("meta")), tags=tags_of(spec.get("tags"), acct),
                           allow_multimount=_flag(spec, "allow_multimount", False),
-                          affinities=affinities_of(spec.get("affinities"))))
+                          affinities=affinities_of(spec.get("affinities")),
+                          iops=_iops_of(spec.get("iops"), stype)))
     created = []
     for spec in specs:
         duuid = new_uuid()
@@ -90,6 +101,8 @@ def _edited(ctx: Ctx, drive: dict, data: dict) -> dict:
         changed["allow_multimount"] = _flag(data, "allow_multimount", False)
     if "affinities" in data:
         changed["affinities"] = affinities_of(data["affinities"])
+    if "iops" in data:
+        changed["iops"] = _iops_of(data["iops"], drive["storage_type"])
     # Size and media only change on a drive that is not mounted (silently ignored otherwise, as documented).
     if drive["status"] == "unmounted":
         if "media" in data and data["media"] in ("disk", "cdrom"):
