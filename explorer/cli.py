@@ -46,7 +46,15 @@ def build_parser() -> argparse.ArgumentParser:
     emu.add_argument("--drives", type=int, default=None, help="number of demo drives (default about 50)")
     emu.add_argument("--snapshots", type=int, default=None, help="number of demo snapshots (default a few thousand)")
     emu.add_argument("--user", metavar="EMAIL:PASSWORD", action="append", default=[],
-                     help="add an account (repeatable); the first owns the demo fleet")
+                     help="add an account (repeatable); the first owns the demo fleet. A password here is "
+                          "visible in `ps`: prefer --users-file or $SNAPSHOT_EXPLORER_EMULATOR_USERS")
+    emu.add_argument("--users-file", metavar="PATH",
+                     help="accounts from a file, one EMAIL:PASSWORD per line; it must be mode 0600. "
+                          "$SNAPSHOT_EXPLORER_EMULATOR_USERS (same lines) adds accounts too")
+    emu.add_argument("--expose-controls", action="store_true",
+                     help="let non-loopback clients use the unauthenticated /_emulator/ controls")
+    emu.add_argument("--deletion-delay", type=float, default=0.0, metavar="SECONDS",
+                     help="deleted snapshots stay listed this long, as the real API deletes asynchronously")
     emu.add_argument("--fail-rate", type=float, default=0.0, metavar="F", help="fraction of API requests answered 5xx")
     emu.add_argument("--latency-ms", type=int, default=0, metavar="N", help="added latency per request")
 

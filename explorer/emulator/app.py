@@ -22,9 +22,10 @@ async def _unknown(request: Request):
 
 
 def create_app(*, state: EmulatorState | None = None, fail_rate: float = 0.0, latency_ms: int = 0,
-               faults: dict | None = None, **options) -> Starlette:
+               faults: dict | None = None, expose_controls: bool = False, **options) -> Starlette:
     """Build the app. Without `state`, one is created from `options` (seed, drives, snapshots, users, db,
-    transition_seconds, demo), exactly as `running_emulator` does."""
+    transition_seconds, demo), exactly as `running_emulator` does. `/_emulator/` controls answer
+    loopback clients only unless `expose_controls`."""
     if state is None:
         state = EmulatorState(**options)
     elif options:
@@ -37,4 +38,5 @@ def create_app(*, state: EmulatorState | None = None, fail_rate: float = 0.0, la
     app = Starlette(routes=routes, middleware=[Middleware(FaultMiddleware, faults=holder)])
     app.state.emu = state
     app.state.faults = holder
+    app.state.expose_controls = expose_controls
     return app

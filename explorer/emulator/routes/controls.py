@@ -1,4 +1,4 @@
-"""`/_emulator/` controls (no auth, never under /api/2.0/): clock, faults, info."""
+"""`/_emulator/` controls (no auth, loopback clients only, never under /api/2.0/): clock, faults, info."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from explorer.emulator.exposure import controls_refusal
 from explorer.emulator.wire import ApiFailure, decode_json, json_response, validation
 
 
@@ -19,6 +20,10 @@ async def _body(request: Request) -> dict:
 
 def _guard(fn):
     async def view(request: Request) -> Response:
+        refused = controls_refusal(request.client.host if request.client else None,
+                                   getattr(request.app.state, "expose_controls", False))
+        if refused:
+            return ApiFailure(403, [("permission", None, refused)]).response()
         try:
             return await fn(request)
         except ApiFailure as failure:
