@@ -5,6 +5,9 @@ The delay runs on the simulated clock, so the tests move the clock instead of wa
 
 from __future__ import annotations
 
+import re
+import subprocess
+
 import httpx
 
 from explorer.emulator import DEMO_PASSWORD, DEMO_USERNAME, create_app, running_emulator
@@ -89,3 +92,18 @@ def test_running_emulator_takes_the_delay():
             assert http.get(f"snapshots/{snap['uuid']}/").status_code == 200
             emu.advance(seconds=13)
             assert http.get(f"snapshots/{snap['uuid']}/").status_code == 404
+
+
+def test_the_cli_flag_sets_the_delay_and_bad_values_are_one_line():
+    from tests.emulator.test_exposure import HANG_GUARD, SCRIPT, _env, _serve, _stop
+
+    proc, out = _serve(["--port", "0", "--deletion-delay", "45"], _env())
+    try:
+        base = re.search(r"(http://127\.0\.0\.1:\d+)/api/2\.0/", out).group(1)
+        assert httpx.get(f"{base}/_emulator/faults").json()["deletion_delay_seconds"] == 45.0
+    finally:
+        _stop(proc)
+    bad = subprocess.run([SCRIPT, "emulator", "--deletion-delay", "-3"], env=_env(), capture_output=True, text=True,
+                         timeout=HANG_GUARD)
+    assert bad.returncode == 2
+    assert bad.stderr == "snapshot-explorer: --deletion-delay must be between 0 and 86400 seconds\n"
