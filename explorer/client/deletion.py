@@ -25,7 +25,7 @@ ALREADY_GONE = "already gone"
 STILL_THERE = "still there"
 """Listed at the last check and its deletion was refused or not attempted; ``detail`` says why."""
 UNKNOWN = "unknown"
-"""Whether it was deleted could not be checked; ``detail`` says what to check."""
+"""Whether it was (or is being) deleted could not be established; ``detail`` says what to check."""
 
 _ITEM_STATUSES = (400, 403, 404)  # refusals about the items: worth going one by one
 _ACCOUNT_STATUSES = (401, 402)  # refused for the account before anything happened: raised as they are
@@ -114,9 +114,9 @@ def delete_snapshots(uuids: Iterable[str]) -> wire.Plan:
         pending = [u for u in pending if u in present]
         if isinstance(failure, errors.ApiError) and failure.status_code in _ITEM_STATUSES:
             break  # the refusal concerns some item: go one by one so each gets its own answer
-    else:
-        done.update((u, Deletion(u, STILL_THERE, f"still listed after the delete failed twice: {_words(failure)}"))
-                    for u in pending)
+    else:  # listed after two lost answers: with asynchronous deletion either may still have started it
+        hint = f"still listed after the delete failed twice ({_words(failure)}); it may be being deleted: list it again"
+        done.update((u, Deletion(u, UNKNOWN, hint)) for u in pending)
         pending = []
     yield from _one_by_one(pending, done)
     return [done[u] for u in order]

@@ -32,7 +32,8 @@ class Call:
     params: dict[str, str] | None = None
     body: Any = None
     decode: Decoder | None = None  # None: the body is ignored (204 "deletion started")
-    #: after a retried attempt, a 404 means an earlier attempt already did the work (DELETE).
+    #: after a retried attempt, a 404 means an earlier attempt already did the work. Only for a DELETE of
+    #: one object: on a bulk request a 404 says nothing about the others (see explorer.client.deletion).
     gone_ok_on_retry: bool = False
 
     def __post_init__(self):

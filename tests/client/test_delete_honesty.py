@@ -191,3 +191,14 @@ async def test_still_listed_right_after_a_204_is_deleted_not_refused(kind):
         assert await listed(client, uuids) == set(uuids)  # deletion started, not finished
         gate.app.state.emu.advance(seconds=3601)
         assert await listed(client, uuids) == set()
+
+
+async def test_listed_after_two_lost_deletes_is_unknown_not_still_there(kind):
+    """Every DELETE is lost, every GET works: listed afterwards, but a lost DELETE may have started an
+    asynchronous deletion, so the honest answer is "unknown", with what to check."""
+    async with serve(kind, lambda app: DropFirst(app, lambda m, p: m == "DELETE", times=float("inf"))) as (client, _):
+        uuids = [s.uuid for s in (await resolve(client.snapshots.list()))[:2]]
+        outcomes = await resolve(client.snapshots.delete_many(uuids, check=False))
+        assert [(o.uuid, o.outcome) for o in outcomes] == [(u, UNKNOWN) for u in uuids]
+        assert all("failed twice" in o.detail and "list it again" in o.detail for o in outcomes)
+        assert await listed(client, uuids) == set(uuids)
