@@ -9,7 +9,7 @@ Two losses, both over loopback HTTP to the emulator (20k snapshots on 400 drives
 
 Each row is the median of --repeat creates; "lookups" counts the lookup GETs of one create.
 
-Usage: python benchmarks/bench_reconcile.py [--graces 1,2,5,10,30] [--repeat 3] [--latency-ms 0]
+Usage: python benchmarks/bench_reconcile.py [--graces 1,2,5,10,30] [--repeat 3] [--latency-ms 0] [--quick]
 """
 
 from __future__ import annotations
@@ -62,7 +62,10 @@ def main() -> None:
     parser.add_argument("--graces", default="1,2,5,10,30")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--latency-ms", type=int, default=0)
+    parser.add_argument("--quick", action="store_true", help="graces 1,2 and one create each")
     args = parser.parse_args()
+    if args.quick:
+        args.graces, args.repeat = "1,2", 1
     graces = [float(g) for g in args.graces.split(",")]
     app = create_app(seed=3, drives=400, snapshots=20000, transition_seconds=0, latency_ms=args.latency_ms)
     gate = DropNextCreate(app)
