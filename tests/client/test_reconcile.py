@@ -42,14 +42,19 @@ async def _discard(message) -> None:
     pass
 
 
+RELEASED = "when released"
+
+
 class LateGateway:
     """Answers the first ``times`` matching POSTs with 502; the emulator acts on each ``delay`` s later.
 
-    ``delay=None``: the request never reaches the emulator at all.
+    ``delay=None``: the request never reaches the emulator at all. ``delay=RELEASED``: it acts when the
+    test calls ``release()`` (after the client gave up: no race with the client's last lookup on a busy machine).
     """
 
-    def __init__(self, app, match: Callable[[str], bool], *, delay: float | None, times: float = 1):
+    def __init__(self, app, match: Callable[[str], bool], *, delay: float | str | None, times: float = 1):
         self.app, self.match, self.delay, self.times = app, match, delay, times
+        self.released = threading.Event()
         self.posts = 0  # matching POSTs seen, intercepted or not
         self.applied = 0  # intercepted POSTs the emulator has since acted on
         self._lock = threading.Lock()
@@ -73,8 +78,15 @@ class LateGateway:
                     "headers": [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(BAD_GATEWAY))]})
         await send({"type": "http.response.body", "body": BAD_GATEWAY})
 
+    def release(self) -> None:
+        self.released.set()
+
     async def _later(self, scope, body: bytes) -> None:
-        await asyncio.sleep(self.delay)
+        if self.delay == RELEASED:
+            while not self.released.is_set():  # set from the test's thread; this runs on the emulator's loop
+                await asyncio.sleep(0.01)
+        else:
+            await asyncio.sleep(self.delay)
         delivered = False
 
         async def receive():
@@ -143,7 +155,7 @@ async def serve(kind: str, wrap: Callable):
         app.state.emu.close()
 
 
-async def until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+async def until(condition: Callable[[], bool], timeout: float = 120.0) -> None:  # a hang guard only
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, "the late write never happened"
@@ -169,7 +181,7 @@ async def snapshotable_drive(client):
 
 async def test_clone_after_a_gateway_error_is_never_sent_again(kind):
     """The backend clones after the client stopped looking: an "outcome unknown" error, one drive in the end."""
-    async with serve(kind, lambda app: LateGateway(app, is_clone, delay=0.8)) as (client, gateway):
+    async with serve(kind, lambda app: LateGateway(app, is_clone, delay=RELEASED)) as (client, gateway):
         client.reconcile_grace = 0.3
         snap = await available_snapshot(client)
         name = f"late-clone-{kind}"
@@ -177,6 +189,7 @@ async def test_clone_after_a_gateway_error_is_never_sent_again(kind):
             await resolve(client.snapshots.clone(snap.uuid, name=name))
         assert f"named {name!r}" in str(info.value) and "before cloning again" in str(info.value)
         assert "502" in str(info.value)
+        gateway.release()  # the backend clones only now, after the client stopped looking
         await until(lambda: gateway.applied == 1)
         assert gateway.posts == 1, "a clone that may have arrived was sent again"
         assert len(await resolve(client.drives.list(name=name))) == 1

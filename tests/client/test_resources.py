@@ -67,7 +67,7 @@ async def test_snapshot_lifecycle_create_update_wait_clone_delete(api):
     drive = await first_drive(api)
     snap = await api(api.client.snapshots.create(drive.uuid, meta={"why": "test"}))
     assert snap.name.startswith(f"{drive.uuid}__") and snap.drive.uuid == drive.uuid and snap.meta == {"why": "test"}
-    ready = await api(api.client.snapshots.wait_for_status(snap.uuid, timeout=10, poll=0.05))
+    ready = await api(api.client.snapshots.wait_for_status(snap.uuid, timeout=120, poll=0.05))
     assert ready.status == "available" and ready.allocated_size is not None
     renamed = await api(api.client.snapshots.update(snap.uuid, name="renamed", meta={"k": "v"}))
     assert (renamed.name, renamed.meta) == ("renamed", {"k": "v"})
@@ -75,7 +75,7 @@ async def test_snapshot_lifecycle_create_update_wait_clone_delete(api):
     clone = await api(api.client.snapshots.clone(snap.uuid, name="restored", media="disk", avoid=[drive.uuid]))
     assert isinstance(clone, Drive) and clone.name == "restored" and clone.status == "cloning_dst"
     assert clone.jobs, "a clone answer carries its job"
-    job = await api(api.client.jobs.wait(clone.jobs[0].uuid, timeout=10, poll=0.05))
+    job = await api(api.client.jobs.wait(clone.jobs[0].uuid, timeout=120, poll=0.05))
     assert job.uuid == clone.jobs[0].uuid
     assert (await api(api.client.jobs.get(job.uuid))).uuid == job.uuid
     assert job.uuid in {j.uuid for j in await api(api.client.jobs.list())}

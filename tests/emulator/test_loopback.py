@@ -9,7 +9,7 @@ import httpx
 from explorer.emulator import running_emulator
 
 
-def _wait_for(fn, timeout=5.0):
+def _wait_for(fn, timeout=120.0):  # a hang guard only: returns as soon as fn() holds
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = fn()

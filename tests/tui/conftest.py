@@ -34,7 +34,14 @@ async def client(emulator):
 #: Only a guard against a hang: every wait below ends on its event, long before this on a busy machine.
 HANG_GUARD = 120.0
 
-_REPORTS: weakref.WeakKeyDictionary[App, list[str]] = weakref.WeakKeyDictionary()
+
+class Report(str):
+    """One notification as shown: its title, a newline, then its text; `.severity` is its colour."""
+
+    severity: str = "information"
+
+
+_REPORTS: weakref.WeakKeyDictionary[App, list[Report]] = weakref.WeakKeyDictionary()
 
 
 @pytest.fixture(autouse=True)
@@ -42,14 +49,16 @@ def _record_reports(monkeypatch):
     """Record every notification any app shows, in order, so a test can look back at all of them."""
     real_notify = App.notify
 
-    def notify(self, message, *, title="", **kwargs):
-        _REPORTS.setdefault(self, []).append(f"{title}\n{message}" if title else str(message))
-        return real_notify(self, message, title=title, **kwargs)
+    def notify(self, message, *, title="", severity="information", **kwargs):
+        report = Report(f"{title}\n{message}" if title else str(message))
+        report.severity = severity
+        _REPORTS.setdefault(self, []).append(report)
+        return real_notify(self, message, title=title, severity=severity, **kwargs)
 
     monkeypatch.setattr(App, "notify", notify)
 
 
-def reports(app) -> list[str]:
+def reports(app) -> list[Report]:
     """Every notification `app` has put up so far, oldest first: the title, a newline, then the text.
 
     Unlike the toasts still on screen this is the whole sequence: a report replaced a moment later by
@@ -58,7 +67,7 @@ def reports(app) -> list[str]:
     return _REPORTS.setdefault(app, [])
 
 
-async def wait_for_report(pilot, text: str, *, since: int = 0, timeout: float = HANG_GUARD) -> str:
+async def wait_for_report(pilot, text: str, *, since: int = 0, timeout: float = HANG_GUARD) -> Report:
     """The first report (from index `since` on) containing `text`, waiting until the app puts it up."""
     return await wait_until(pilot, lambda: next((r for r in reports(pilot.app)[since:] if text in r), None),
                             timeout=timeout, what=f"a report containing {text!r}")

@@ -10,7 +10,7 @@ from explorer.tui.screens.growth import GrowthScreen
 from explorer.tui.screens.help import HelpScreen
 from explorer.tui.view import MARK
 from explorer.tui.widgets.detail_pane import DetailPane
-from tests.tui.conftest import SIZE, new_app, shown_names, start, wait_until
+from tests.tui.conftest import SIZE, new_app, reports, shown_names, start, wait_until
 from tests.tui.factory import make_inventory
 
 
@@ -149,16 +149,16 @@ async def test_read_only_blocks_every_write_and_says_why(client):
         for key in WRITES:
             await pilot.press(key)
             assert app.screen is app.browser, key  # no dialog opened
-        said = [n.message for n in app._notifications if "Read-only mode (started with --read-only)" in n.message]
+        said = [r for r in reports(app) if "Read-only mode (started with --read-only)" in r]
         assert len(said) == 4 and {m.split(": ")[1] for m in said} == {
             "delete is disabled.", "create is disabled.", "edit is disabled.", "clone is disabled."}
-        app.clear_notifications()
+        before = len(reports(app))
         for action in ("delete", "new", "edit", "clone"):
             assert app.browser.check_action(action, ()) is None  # greyed out in the footer
-            app.browser.run_command(action)  # the palette path
+            await app.browser.run_command(action)  # the palette path
         await pilot.pause()
         assert app.screen is app.browser
-        assert len([n for n in app._notifications if "Read-only mode" in n.message]) == 4
+        assert len([r for r in reports(app)[before:] if "Read-only mode" in r]) == 4
     assert len(await client.snapshots.list()) == 30
 
 
@@ -199,7 +199,7 @@ async def test_an_offline_inventory_is_read_only_with_its_badge():
         assert app.browser.query("#badge-offline") and not app.browser.query("#badge-demo")
         assert "someone@example.com @ http://127.0.0.1:8642/api/2.0/" in str(app.browser.query_one("#where").render())
         await pilot.press("n", "r")
-        messages = [n.message for n in app._notifications]
+        messages = reports(app)
         assert any("offline cache" in m for m in messages) and any("nothing to reload" in m for m in messages)
 
 

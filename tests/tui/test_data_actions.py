@@ -15,6 +15,7 @@ from explorer.errors import (
     TransportError,
     ValidationError,
 )
+from tests.tui.conftest import HANG_GUARD
 
 
 def test_validate_meta_accepts_text_and_refuses_long_keys_and_non_strings():
@@ -62,7 +63,7 @@ async def test_create_update_and_clone_followed_to_the_end(client):
     drive = (await client.snapshots.list())[0].drive.uuid
     snap = await actions.create_snapshot(client, drive, name="from-actions", meta={"owner": "me"})
     assert snap.status in ("creating", "available")
-    ready = await actions.wait_available(client, snap.uuid, poll=0.05, timeout=20)
+    ready = await actions.wait_available(client, snap.uuid, poll=0.05, timeout=HANG_GUARD)
     assert ready.status == "available"
     edited = await actions.update_snapshot(client, snap.uuid, name="renamed", meta={"owner": "you"})
     assert (edited.name, edited.meta) == ("renamed", {"owner": "you"})
@@ -71,7 +72,7 @@ async def test_create_update_and_clone_followed_to_the_end(client):
     new = await actions.clone_snapshot(client, snap.uuid, name="restored", avoid=[drive])
     assert new.status == "cloning_dst"
     statuses = []
-    final = await actions.follow_job(client, new, poll=0.05, timeout=30,
+    final = await actions.follow_job(client, new, poll=0.05, timeout=HANG_GUARD,
                                      progress=lambda status, pct: statuses.append((status, pct)))
     assert final.status == "unmounted" and final.name == "restored"
     assert statuses[0][0] == "cloning_dst" and statuses[-1][0] == "unmounted"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.tui.conftest import SIZE, loaded, new_app, wait_until
+from tests.tui.conftest import SIZE, loaded, new_app, wait_for_report, wait_until
 
 
 def _running_loads() -> list[asyncio.Task]:
@@ -38,7 +38,7 @@ async def test_a_failed_load_leaves_nothing_running(emulator, client):
         await wait_until(pilot, lambda: loaded(app), what="the first load")
         emulator.set_faults(error_rate=1.0)
         await pilot.press("r")
-        await wait_until(pilot, lambda: app._notifications, what="the failure to be reported")
+        await wait_for_report(pilot, "failed")
         await wait_until(pilot, lambda: not _load_workers(app), what="the load worker to end")
         assert not _running_loads()
         assert len(app.browser.view.frame) == 30  # the last good inventory stays on screen

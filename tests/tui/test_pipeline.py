@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from explorer.client import NO_RETRY, AsyncCloudSigmaClient
 from explorer.tui.messages import InventoryLoaded, LoadProgress
-from tests.tui.conftest import SIZE, new_app, start, wait_until
+from tests.tui.conftest import SIZE, new_app, start, wait_for_report
 from tests.tui.factory import make_inventory
 
 
@@ -47,10 +47,10 @@ async def test_api_errors_show_cloudsigma_message_and_the_app_keeps_running(emul
             await start(pilot, app)
             emulator.set_faults(error_rate=1.0)
             await pilot.press("r")
-            note = await wait_until(pilot, lambda: next(
-                (n for n in app._notifications if "failed" in (n.title or "")), None), what="an error notification")
-            assert note.severity == "error" and note.message.startswith("CloudSigma said: ")
-            assert "HTTP 5" in note.title
+            note = await wait_for_report(pilot, "failed")
+            title, message = note.split("\n", 1)
+            assert note.severity == "error" and message.startswith("CloudSigma said: ")
+            assert "HTTP 5" in title
             emulator.clear_faults()
             await pilot.press("r")
             await start(pilot, app)  # recovered: the next refresh loads again
@@ -64,10 +64,9 @@ async def test_authentication_failure_says_how_to_configure_credentials(emulator
     app = new_app(c)
     try:
         async with app.run_test(size=SIZE) as pilot:
-            note = await wait_until(pilot, lambda: next(
-                (n for n in app._notifications if n.title == "Authentication failed"), None), what="auth notification")
-            assert "CLOUDSIGMA_USERNAME" in note.message and "~/.cloudsigma.conf" in note.message
-            assert "wrong-secret-123" not in note.message
+            note = await wait_for_report(pilot, "Authentication failed\n")
+            assert "CLOUDSIGMA_USERNAME" in note and "~/.cloudsigma.conf" in note
+            assert "wrong-secret-123" not in note
             assert "wrong-secret-123" not in app.export_screenshot()
             assert app.is_running
     finally:
@@ -83,9 +82,7 @@ async def test_lost_connection_is_reported_not_raised(emulator):
             await start(pilot, app)
             emulator.set_faults(drop_rate=1.0)
             await pilot.press("r")
-            note = await wait_until(pilot, lambda: next(
-                (n for n in app._notifications if (n.title or "").startswith("Could not reach")), None),
-                what="a connection notification")
-            assert "Press r to retry" in note.message and app.is_running
+            note = await wait_for_report(pilot, "Could not reach")
+            assert note.startswith("Could not reach") and "Press r to retry" in note and app.is_running
     finally:
         await c.aclose()
