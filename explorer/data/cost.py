@@ -39,6 +39,14 @@ ATTRIBUTION_RULE = (
     "burst bytes) at the current burst price, which is what deleting all of them would save now. A drive's or "
     "an owner's part is its share of that storage type's snapshot bytes, so the parts add up to the total."
 )
+#: The money vocabulary for a help screen (per 30-day month, in the account's currency).
+MONEY_HELP = (
+    "Value (Value/mo): value at subscription price, snapshot bytes x the level-0 price. "
+    "Burst now: burst now from snapshots. " + ATTRIBUTION_RULE + " At burst price: every snapshot byte at the "
+    "current burst level, the figure if none of it were subscribed (never a headline). Saves now / frees: what "
+    "deleting a selection saves per month today, and the subscription room it frees. <0.01 is below one cent; "
+    "— is unknown (no price in the list)."
+)
 
 
 def _float(values: np.ndarray) -> pd.arrays.FloatingArray:

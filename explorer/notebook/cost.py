@@ -1,12 +1,17 @@
-"""The cost dashboard: cost by drive and storage type, subscription vs burst, and a subscription what-if."""
+"""The cost dashboard: headline figures, cost by drive, storage type and owner, and a subscription what-if."""
 
 from __future__ import annotations
+
+import html
 
 import ipywidgets as widgets
 import pandas as pd
 
 from explorer.data import account_cost_summary, drive_costs, snapshot_costs
+from explorer.data.cost import AT_BURST_PRICE, ATTRIBUTION_RULE, BURST_NOW, VALUE_AT_SUBSCRIPTION, cost_totals
 from explorer.data.inventory import Inventory
+from explorer.data.owners import owner_costs
+from explorer.data.units import human_bytes, money
 from explorer.notebook.cost_figures import burst_figure, cost_by_drive_figure, storage_type_figure
 from explorer.notebook.series import GIB, drive_labels
 from explorer.notebook.widgets import (
@@ -35,9 +40,14 @@ class CostDashboard(ExportableDashboard, widgets.VBox):
         self.labels = drive_labels(inventory.snapshots, inventory.drives)
         currencies = sorted(set(inventory.prices["currency"].dropna().astype(str)) | {inventory.currency})
         self.currency = widgets.Dropdown(options=currencies, value=inventory.currency, description="currency")
-        self.price = widgets.ToggleButtons(options=["subscription", "burst"], value="burst", description="price")
+        # the bars' basis: the value at subscription price, or every byte at burst price (never the headline)
+        self.price = widgets.ToggleButtons(options=[(VALUE_AT_SUBSCRIPTION, "subscription"),
+                                                    ("at burst price (if none subscribed)", "burst")],
+                                           value="subscription", description="basis")
         n_drives = max(len(inventory.drives), 1)
         self.top = widgets.IntSlider(value=min(top, n_drives), min=1, max=max(n_drives, 1), description="top N")
+        self.headline = widgets.HTML(layout=_FULL)
+        self.owners = widgets.HTML(layout=_FULL)
         self._load_costs()
         resources = self.account["resource"].astype(str).tolist() or ["dssd"]
         biggest = self.account.sort_values("snapshot_bytes", ascending=False)["resource"]
@@ -67,9 +77,11 @@ class CostDashboard(ExportableDashboard, widgets.VBox):
         self.side = widgets.VBox([self.drive, self.snapshots], layout=widgets.Layout(width="38%", overflow="auto"))
         super().__init__([
             widgets.HTML(source_banner(inventory)),
+            self.headline,
             widgets.HBox([self.currency, self.price, self.top], layout=_FULL),
             widgets.HBox([self.bars_box, self.side], layout=_FULL),
             self.by_type,
+            self.owners,
             self.what_if,
             self.burst,
         ], layout=_FULL)
@@ -89,6 +101,31 @@ class CostDashboard(ExportableDashboard, widgets.VBox):
         self.account = account_cost_summary(self.inventory, currency=cur)
         costs = snapshot_costs(self.inventory, currency=cur)
         self.snapshot_costs = costs.set_index("uuid")
+        self.totals = cost_totals(costs, cur)
+        self.headline.value = self._headline_html()
+        self.owners.value = self._owners_html(owner_costs(self.inventory, costs=costs, currency=cur))
+
+    def _headline_html(self) -> str:
+        """The same three figures, with the same labels, as the TUI's summary bar and `snapshot-explorer cost`."""
+        t = self.totals
+        return (f"<b>{t.snapshot_count:,}</b> snapshots, <b>{human_bytes(t.snapshot_bytes)}</b> · "
+                f"{VALUE_AT_SUBSCRIPTION}: <b>{money(t.value_at_subscription, t.currency)}/month</b> · "
+                f"{BURST_NOW}: <b>{money(t.burst_now_from_snapshots, t.currency)}/month</b> · "
+                f"<span title=\"{html.escape(ATTRIBUTION_RULE)}\">{AT_BURST_PRICE}: "
+                f"{money(t.at_burst_price, t.currency)}/month</span>")
+
+    @staticmethod
+    def _owners_html(owners: pd.DataFrame) -> str:
+        rows = "".join(
+            f"<tr><td>{html.escape(str(o.owner))}</td><td style='text-align:right'>{o.snapshot_count:,}</td>"
+            f"<td style='text-align:right'>{human_bytes(o.snapshot_bytes)}</td>"
+            f"<td style='text-align:right'>{html.escape(money(o.value_at_subscription, o.currency))}</td>"
+            f"<td style='text-align:right'>{html.escape(money(o.burst_now_from_snapshots, o.currency))}</td></tr>"
+            for o in owners.itertuples())
+        return ("<b>By owner</b> (meta key 'owner' of the snapshot or its drive; per month)"
+                "<table style='font-size:90%'>"
+                f"<tr><th>owner</th><th>snapshots</th><th>allocated</th><th>{VALUE_AT_SUBSCRIPTION}</th>"
+                f"<th>{BURST_NOW}</th></tr>{rows}</table>")
 
     def _account_row(self) -> pd.Series | None:
         rows = self.account[self.account["resource"] == self.resource.value]

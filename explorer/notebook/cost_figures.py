@@ -18,6 +18,10 @@ def _money(currency: str) -> str:
     return f"{currency}/month"
 
 
+#: What each reading is called on every surface (explorer.data.cost's vocabulary).
+_BASIS = {"subscription": "value at subscription price", "burst": "at burst price, if none of it were subscribed"}
+
+
 def _cost_column(price: str) -> str:
     if price not in PRICES:
         raise ValueError(f"price must be one of {PRICES}, not {price!r}")
@@ -59,7 +63,7 @@ def cost_by_drive_figure(
             hovertemplate=f"%{{x}}<br>%{{y:,.2f}} {_money(currency)}<extra>%{{fullData.name}}</extra>",
         ))
     fig.update_layout(
-        title={"text": f"Monthly snapshot cost by drive at the {price} price (top {len(shown)})"},
+        title={"text": f"Monthly snapshot cost by drive: {_BASIS[price]} (top {len(shown)})"},
         xaxis={"categoryorder": "array", "categoryarray": shown["label"].tolist(), "tickangle": -30},
         yaxis={"title": {"text": _money(currency)}, "rangemode": "tozero"},
         legend={"title": {"text": "storage type"}},
@@ -80,7 +84,7 @@ def storage_type_figure(drive_costs: pd.DataFrame, *, price: str = "burst"):
         hovertemplate=f"%{{x}}<br>%{{y:,.2f}} {_money(currency)}<extra></extra>",
     ))
     fig.update_layout(
-        title={"text": f"By storage type at the {price} price: {totals.sum():,.2f} {_money(currency)} in all"},
+        title={"text": f"By storage type, {_BASIS[price]}: {totals.sum():,.2f} {_money(currency)} in all"},
         yaxis={"title": {"text": _money(currency)}, "rangemode": "tozero"},
         margin={"l": 60, "r": 20, "t": 60, "b": 50},
         showlegend=False,

@@ -100,11 +100,15 @@ def test_cost_dashboard_bars_follow_price_top_and_currency(inventory):
     dash = cost_dashboard(inventory)
     assert isinstance(dash, widgets.Widget) and isinstance(dash, CostDashboard)
     costs = drive_costs(inventory).set_index("drive_uuid")
+    # the value at subscription price by default; the burst reading only when asked, and labelled so
+    assert dash.price.value == "subscription"
+    dash.price.value = "burst"
     assert bar_values(dash.bars) == pytest.approx(costs["monthly_cost_burst"].astype(float).to_dict())
+    assert "if none of it were subscribed" in dash.bars.layout.title.text
 
     dash.price.value = "subscription"
     assert bar_values(dash.bars) == pytest.approx(costs["monthly_cost_subscription"].astype(float).to_dict())
-    assert "subscription" in dash.bars.layout.title.text
+    assert "value at subscription price" in dash.bars.layout.title.text
     assert sum(dash.by_type.data[0].y) == pytest.approx(costs["monthly_cost_subscription"].astype(float).sum())
 
     dash.top.value = 2
@@ -146,9 +150,9 @@ def test_clicking_a_bar_lists_that_drives_snapshots_largest_first(inventory):
     # The table's cost column follows the price reading.
     costs = snapshot_costs(inventory).set_index("uuid")
     biggest = mine.sort_values("allocated_size", ascending=False)["uuid"].iloc[0]
-    assert f"{costs.loc[biggest, 'monthly_cost_burst']:,.2f}" in html
-    dash.price.value = "subscription"
-    assert f"{costs.loc[biggest, 'monthly_cost_subscription']:,.2f}" in dash.snapshots.value
+    assert f"{costs.loc[biggest, 'monthly_cost_subscription']:,.2f}" in html
+    dash.price.value = "burst"
+    assert f"{costs.loc[biggest, 'monthly_cost_burst']:,.2f}" in dash.snapshots.value
 
 
 def test_clicks_still_work_after_the_bars_are_rebuilt(inventory):
