@@ -57,6 +57,8 @@ class BrowserScreen(WriteActionsMixin, ReportsMixin, WorkersMixin, Screen):
         Binding("e", "edit", "Edit", id="edit", tooltip="Rename the current snapshot or edit its meta"),
         Binding("c", "clone", "Clone", id="clone", tooltip="Clone the current snapshot to a new drive"),
         Binding("g", "growth", "Growth", id="growth", tooltip="Chart the current drive's snapshot growth"),
+        Binding("p", "retention", "Plan", id="retention", show=False,
+                tooltip="Preview a retention plan (current drive, or the account) and mark what it deletes"),
         Binding("s", "sort_next", "Sort", id="sort", tooltip="Sort by the next column (click a header too)"),
         Binding("S", "sort_reverse", "Reverse", key_display="S", id="sort-reverse", show=False,
                 tooltip="Reverse the sort order"),
@@ -323,4 +325,22 @@ class BrowserScreen(WriteActionsMixin, ReportsMixin, WorkersMixin, Screen):
             return
         growth = drive_growth(self.inventory)
         self.app.push_screen(GrowthScreen(self._drive_name(drive), growth[growth["drive_uuid"] == drive],
-                                          drive_uuid=drive, source=self.inventory.source, history=self.history))
+                                          drive_uuid=drive, source=self.inventory.source, history=self.history,
+                                          inventory=self.inventory))
+
+    def action_retention(self) -> None:
+        from explorer.tui.screens.retention import RetentionScreen
+
+        if self.inventory is None:
+            self.notify("Nothing loaded yet.", severity="warning")
+            return
+        drive = self.drive_uuid  # the drive chosen in the drives pane, else the whole account
+        name = self._drive_name(drive) if drive else None
+        self.app.push_screen(RetentionScreen(self.inventory, drive_uuid=drive, drive_name=name), self._plan_marked)
+
+    def _plan_marked(self, deletions: set[str] | None) -> None:
+        if not deletions:
+            return
+        self.marks = set(deletions)
+        self._refresh_view()
+        self.notify(f"Marked the {len(deletions)} snapshots the plan deletes; ctrl+d deletes them after confirmation.")

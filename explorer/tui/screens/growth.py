@@ -3,6 +3,8 @@
 The reconstructed series (from the snapshots' timestamps) draws at once; the observed one
 (from the history store that `snapshot-explorer record` fills) is read in a worker and
 drawn over it when the store exists and has rows for this drive. Viewing never creates a store.
+Given the inventory, the forecast band (`data.forecast`, low / forecast / high) is computed in a
+worker and drawn after the series.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Label
 from textual_plotext import PlotextPlot
@@ -24,6 +27,15 @@ from explorer.tui.messages import ObservedGrowthLoaded
 
 _DATE_FORM = "d/m/Y H:M:S"
 _STRFTIME = "%d/%m/%Y %H:%M:%S"
+
+
+class ForecastReady(Message):
+    """The drive's forecast band (`Forecast.band`) and a one-line note, computed off the event loop."""
+
+    def __init__(self, band: pd.DataFrame, note: str) -> None:
+        super().__init__()
+        self.band = band
+        self.note = note
 
 
 class GrowthScreen(ModalScreen[None]):
@@ -38,8 +50,13 @@ class GrowthScreen(ModalScreen[None]):
     ]
 
     def __init__(self, drive_name: str, growth: pd.DataFrame, *, drive_uuid: str | None = None,
-                 source: Source | None = None, history=None) -> None:
+                 source: Source | None = None, history=None, inventory=None, days: int = 30) -> None:
         super().__init__()
+        self.inventory = inventory
+        self.days = days
+        #: the forecast band once computed (timestamp, bytes_low, bytes_forecast, bytes_high)
+        self.band: pd.DataFrame | None = None
+        self.forecast_note = ""
         self.drive_name = drive_name
         self.growth = growth
         self.drive_uuid = drive_uuid
@@ -66,13 +83,33 @@ class GrowthScreen(ModalScreen[None]):
             last = self.growth.iloc[-1]
             head = (f"Growth of {self.drive_name}: {int(last['snapshot_count'])} snapshots, "
                     f"{human_bytes(int(last['cumulative_bytes']))} in total")
-        note = f" · {self.history_note}" if self.history_note else ""
+        note = "".join(f" · {n}" for n in (self.history_note, self.forecast_note) if n)
         return f"{head}{note} (esc closes)"
 
     def on_mount(self) -> None:
         self._draw()
         if self._wants_history:
             self.read_history()
+        if self.inventory is not None and self.drive_uuid is not None and not self.growth.empty:
+            self.compute_forecast()
+
+    @work(thread=True, exclusive=True, group="forecast", exit_on_error=False, description="forecasting")
+    def compute_forecast(self) -> None:
+        from explorer.data.forecast import forecast
+
+        f = forecast(self.inventory, days=self.days)
+        band = f.band(self.drive_uuid)
+        note = ""
+        if len(band):
+            end = band.iloc[-1]
+            note = (f"in {self.days} d: {human_bytes(int(end['bytes_forecast']))} "
+                    f"({human_bytes(int(end['bytes_low']))}–{human_bytes(int(end['bytes_high']))}; {f.method})")
+        self.post_message(ForecastReady(band, note))
+
+    def on_forecast_ready(self, message: ForecastReady) -> None:
+        self.band, self.forecast_note = message.band, message.note
+        self.query_one("#dialog-title", Label).update(self._title())
+        self._draw()
 
     @work(thread=True, exclusive=True, group="history", exit_on_error=False, description="reading the history")
     def read_history(self) -> None:
@@ -106,7 +143,8 @@ class GrowthScreen(ModalScreen[None]):
         if self.observed is not None and not self.observed.empty:
             series.append(("observed", self.observed["observed_at"], self.observed["allocated_bytes"],
                            self.observed["snapshot_count"], "o"))
-        overlay = len(series) > 1
+        band = self.band if self.band is not None and len(self.band) else None
+        overlay = len(series) > 1 or band is not None
         for widget_id, column, title in (("#growth-bytes", 2, "allocated (GiB)"), ("#growth-count", 3, "snapshots")):
             widget = self.query_one(widget_id, PlotextPlot)
             plt = widget.plt
@@ -116,5 +154,10 @@ class GrowthScreen(ModalScreen[None]):
                 values = gib_bytes.astype("float64") / 2**30 if column == 2 else count.astype("float64")
                 plt.plot(times.dt.strftime(_STRFTIME).tolist(), values.tolist(), marker=marker,
                          label=label if overlay else None)
+            if band is not None and column == 2:  # the forecast band after the series (bytes only)
+                when = band["timestamp"].dt.strftime(_STRFTIME).tolist()
+                for key, label in (("bytes_high", "forecast high"), ("bytes_forecast", "forecast"),
+                                   ("bytes_low", "forecast low")):
+                    plt.plot(when, (band[key] / 2**30).tolist(), marker="dot", label=label)
             plt.title(title if series else f"{title}: nothing to draw")
             widget.refresh()
