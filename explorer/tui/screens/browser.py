@@ -18,6 +18,7 @@ from explorer.data.query import Query, QueryError, parse_query
 from explorer.tui.messages import ActionFinished, InventoryLoaded, LoadProgress
 from explorer.tui.screens.growth import GrowthScreen
 from explorer.tui.screens.help import HelpScreen
+from explorer.tui.screens.owners import OWNER_BINDINGS, OwnersMixin
 from explorer.tui.screens.reports import ReportsMixin
 from explorer.tui.screens.write_actions import WriteActionsMixin
 from explorer.tui.view import COLUMNS, SORTABLE, Prepared, SnapshotView, prepare
@@ -40,7 +41,7 @@ def side_width(screen_width: int, table_width: int, drives_width: int = 0) -> in
     return max(SIDE_MIN, min(max(SIDE_MAX, drives_width), screen_width - table_width))
 
 
-class BrowserScreen(WriteActionsMixin, ReportsMixin, WorkersMixin, Screen):
+class BrowserScreen(WriteActionsMixin, OwnersMixin, ReportsMixin, WorkersMixin, Screen):
     """Holds the UI state (inventory, view, filter, drive, marks); widgets only display it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -67,6 +68,7 @@ class BrowserScreen(WriteActionsMixin, ReportsMixin, WorkersMixin, Screen):
                 tooltip="Clear the filter, then the drive narrowing (like k9s)"),
         Binding("question_mark", "help", "Help", key_display="?", id="help", tooltip="Show every key"),
         Binding("q", "app.quit", "Quit", id="quit", tooltip="Quit"),
+        *OWNER_BINDINGS,
     ]
 
     def __init__(self, client, *, source: Source, read_only: bool, inventory: Inventory | None = None,

@@ -14,7 +14,7 @@ from explorer.tui.screens.confirm_delete import ConfirmDeleteScreen, DeletePlan
 from explorer.tui.screens.snapshot_form import SnapshotFormScreen
 
 #: action name -> the word used when explaining that read-only mode disables it
-WRITE_ACTIONS = {"delete": "delete", "new": "create", "edit": "edit", "clone": "clone"}
+WRITE_ACTIONS = {"delete": "delete", "new": "create", "edit": "edit", "clone": "clone", "set_owner": "setting an owner"}
 
 
 class WriteActionsMixin:

@@ -1,0 +1,126 @@
+"""`o`: cost by owner (chargeback); `O`: set `owner=...` on the marked snapshots, reported item by item."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+from explorer.data.cost import ATTRIBUTION_RULE
+from explorer.data.meta_actions import check_key_value, set_meta_key
+from explorer.data.owners import DEFAULT_KEY, OwnerRule, owner_costs
+from explorer.data.report import owner_table
+from explorer.errors import ValidationError
+from explorer.tui.messages import ActionFinished, Outcome
+
+OWNER_BINDINGS: list[BindingType] = [
+    Binding("o", "owners", "Owners", id="owners",
+            tooltip="Cost by owner (meta key 'owner' of the snapshot or its drive), with the unattributed part"),
+    Binding("O", "set_owner", "Set owner", key_display="O", id="set-owner", show=False,
+            tooltip="Set owner=... in the meta of the marked snapshots (or the current one)"),
+]
+
+
+class OwnersScreen(ModalScreen[None]):
+    """The owners rollup of the inventory shown, as the `cost` command prints it."""
+
+    DEFAULT_CSS = """
+    OwnersScreen #owners-dialog { width: 100; max-width: 100%; height: auto; max-height: 90%;
+                                  border: thick $primary; background: $surface; padding: 0 1; }
+    OwnersScreen #owners-table { width: auto; height: auto; }
+    OwnersScreen Label, OwnersScreen #owners-note { width: 1fr; height: auto; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,o,q", "dismiss", "Close", id="owners.close", tooltip="Close the owners view"),
+    ]
+
+    def __init__(self, inventory: Any, rule: OwnerRule | None = None) -> None:
+        super().__init__()
+        self.inventory = inventory
+        self.rule = rule or OwnerRule()
+
+    def compose(self) -> ComposeResult:
+        owners = owner_costs(self.inventory, self.rule)
+        cur = self.inventory.currency
+        with VerticalScroll(id="owners-dialog"):
+            yield Label(f"Cost by owner — {self.rule.describe()} (esc closes)", id="dialog-title", markup=False)
+            yield Label(f"Per 30-day month in {cur}: value at subscription price and burst now from snapshots.",
+                        markup=False)
+            yield Static(owner_table(owners, cur), id="owners-table", markup=False)
+            unowned = owners.loc[owners["owner"] == "unattributed", "snapshot_count"]
+            hint = (f"{int(unowned.iloc[0]):,} snapshots have no owner: mark them (filter owner:unattributed, "
+                    "then a) and press O to set one." if len(unowned) and int(unowned.iloc[0]) else
+                    "Every snapshot has an owner.")
+            yield Static(f"{hint}\n{ATTRIBUTION_RULE}", id="owners-note", markup=False)
+
+
+class SetOwnerScreen(ModalScreen[str | None]):
+    """Asks for the owner; dismisses with it (checked) or None when cancelled."""
+
+    AUTO_FOCUS = "#owner-input"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="set-owner.cancel", tooltip="Close without changing anything"),
+    ]
+
+    def __init__(self, count: int) -> None:
+        super().__init__()
+        self.count = count
+
+    def compose(self) -> ComposeResult:
+        noun = "snapshot" if self.count == 1 else "snapshots"
+        with Vertical(id="dialog"):
+            yield Label(f"Set {DEFAULT_KEY}= on {self.count:,} {noun}", id="dialog-title", markup=False)
+            yield Label("Owner (Enter saves, esc cancels); other meta keys are kept", markup=False)
+            yield Input(placeholder="e.g. web-team", id="owner-input")
+            yield Static("", id="owner-error", markup=False)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        try:
+            _, value = check_key_value(DEFAULT_KEY, event.value)
+        except ValidationError as exc:
+            self.query_one("#owner-error", Static).update(str(exc))
+            return
+        self.dismiss(value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class OwnersMixin:
+    """Mixed into the browser screen: uses its inventory, marks, view and client."""
+
+    def action_owners(self) -> None:
+        if self.inventory is not None:
+            self.app.push_screen(OwnersScreen(self.inventory))
+
+    def action_set_owner(self) -> None:
+        if self.view is None:
+            return
+        targets = set(self.marks)
+        if not targets:
+            row = self.current_row()
+            if row is None:
+                return
+            targets = {row["uuid"]}
+        frame = self.view.frame
+        chosen = frame[frame["uuid"].isin(targets)]
+        items = dict(zip(chosen["uuid"], chosen["name"].fillna(chosen["uuid"]), strict=True))
+
+        def decided(owner: str | None) -> None:
+            if owner is not None:
+                self.set_owner(items, owner)
+
+        self.app.push_screen(SetOwnerScreen(len(items)), decided)
+
+    @work(group="write", exit_on_error=False, description="setting the owner")
+    async def set_owner(self, items: dict[str, str], owner: str) -> None:
+        results = await set_meta_key(self.client, items, DEFAULT_KEY, owner)
+        outcomes = [Outcome(r.name, r.ok, r.message) for r in results]
+        done = sum(r.ok for r in results)
+        self.post_message(ActionFinished(f"Owner set on {done:,} of {len(results):,}", outcomes))
