@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from explorer.errors import ExplorerError
+from explorer.errors import AuthenticationError, ExplorerError
 
 
 def _connection_flags(p: argparse.ArgumentParser) -> None:
@@ -27,11 +27,21 @@ def _connection_flags(p: argparse.ArgumentParser) -> None:
     g.add_argument("--offline", action="store_true", help="open the last cached inventory without contacting the API")
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("snapshot-explorer")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "(not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="snapshot-explorer",
         description="Browse, clean up and cost CloudSigma drive snapshots.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     tui = sub.add_parser("tui", help="the terminal UI (the default)")
@@ -43,6 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
     emu.add_argument("--port", type=int, default=0, help="0 picks a free port")
     emu.add_argument("--db", metavar="PATH", help="SQLite file for persistent state (default: in memory)")
     emu.add_argument("--seed", type=int, default=1, help="demo fleet seed (same seed, same fleet)")
+    emu.add_argument("--location", metavar="CODE",
+                     help="describe itself as this CloudSigma location (e.g. ZRH, FRA): its currency, prices "
+                          "and /locations/ entry, and demo backups kept in another location")
     emu.add_argument("--drives", type=int, default=None, help="number of demo drives (default about 50)")
     emu.add_argument("--snapshots", type=int, default=None, help="number of demo snapshots (default a few thousand)")
     emu.add_argument("--user", metavar="EMAIL:PASSWORD", action="append", default=[],
@@ -99,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
         argv = ["tui", *argv]
     args = parser.parse_args(argv)
     try:
@@ -112,6 +125,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             from explorer.data.commands import run
         return run(args) or 0
+    except AuthenticationError as exc:
+        from explorer.config import CREDENTIALS_HELP
+
+        print(f"snapshot-explorer: {exc}\n{CREDENTIALS_HELP}", file=sys.stderr)
+        return 2
     except ExplorerError as exc:
         print(f"snapshot-explorer: {exc}", file=sys.stderr)
         return 2

@@ -21,6 +21,11 @@ DEFAULT_CONFIG = "~/.cloudsigma.conf"
 # the same e-mail and password as Basic, so Basic is used for it.
 _LOGIN_METHODS = {"basic": "basic", "session": "basic", "digest": "digest", "token": "token", "bearer": "token"}
 _SECRET_KEYS = ("password", "token")
+#: What to do when CloudSigma refuses the credentials (the TUI and the CLI say the same).
+CREDENTIALS_HELP = (
+    "Set CLOUDSIGMA_USERNAME and CLOUDSIGMA_PASSWORD (or CLOUDSIGMA_TOKEN) and CLOUDSIGMA_REGION, "
+    "or write ~/.cloudsigma.conf; run with --demo to try the embedded emulator."
+)
 
 
 @dataclass(frozen=True, slots=True)

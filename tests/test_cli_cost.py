@@ -168,4 +168,4 @@ def test_export_filter_writes_only_the_matching_rows(run, inventory, tmp_path):
     rows = list(csv.DictReader(path.open()))
     want = inventory.where("age>1d size>1GiB")
     assert sorted(r["uuid"] for r in rows) == sorted(want["uuid"]) and rows
-    assert f"wrote {len(want)} snapshots rows" in out.stderr
+    assert f"wrote {len(want):,} snapshot{'s' if len(want) != 1 else ''} to {path} (csv)" in out.stderr

@@ -88,10 +88,32 @@ def _owner_rule(args: argparse.Namespace):
     return OwnerRule(key=getattr(args, "owner_key", None) or "owner")
 
 
+def _count(n: int, frame_name: str) -> str:
+    return f"{n:,} {frame_name if n != 1 else frame_name.rstrip('s')}"
+
+
+def _origin(inv: Inventory) -> str:
+    """Where exported rows come from, as `cost` and `record` say it: the demo's data is never taken for real."""
+    from explorer.data.report import describe_source
+
+    if inv.source.demo:
+        return "demo data, not a CloudSigma account: " + describe_source(inv)
+    return describe_source(inv)
+
+
+def _check_currency(inv: Inventory, currency: str) -> None:
+    have = sorted(set(inv.prices["currency"].dropna().str.upper()))
+    if currency not in have:
+        raise ValidationError(f"--currency {currency}: the account has no prices in {currency}; "
+                              f"it has prices in {', '.join(have) or 'no currency at all'}")
+
+
 def _cost(inv: Inventory, args: argparse.Namespace) -> str:
     from explorer.data.cost_report import build_cost_report, cost_json_text, drives_csv
     from explorer.data.report import cost_report
 
+    if args.currency:
+        _check_currency(inv, args.currency.upper())
     report = build_cost_report(inv, currency=args.currency.upper() if args.currency else None,
                                filter_text=getattr(args, "filter", None), owner_rule=_owner_rule(args))
     fmt = getattr(args, "format", "table") or "table"
@@ -102,6 +124,15 @@ def _cost(inv: Inventory, args: argparse.Namespace) -> str:
     return cost_report(inv, top=args.top, report=report)
 
 
+def _durations_in_seconds(frame):
+    """A copy with every duration column (`age`) as float seconds: portable, unlike pandas' "111 days 09:34:03"."""
+    out = frame.copy()
+    for col in out.columns:
+        if str(out[col].dtype).startswith("timedelta"):
+            out[col] = out[col].dt.total_seconds()
+    return out
+
+
 def export(inv: Inventory, frame_name: str, fmt: str, output: str | Path, filter_text: str | None = None) -> int:
     """Write one frame (the snapshots matching `filter_text`, when given); returns the number of rows written."""
     frame = inv.where(filter_text) if filter_text else getattr(inv, frame_name)
@@ -109,14 +140,11 @@ def export(inv: Inventory, frame_name: str, fmt: str, output: str | Path, filter
     try:
         private.prepare_private(path)  # 0600 before a row is written: names, meta and uuids are account data
         if fmt == "csv":
-            frame.to_csv(path, index=False)
+            _durations_in_seconds(frame).to_csv(path, index=False)
         elif fmt == "parquet":
-            frame.to_parquet(path, index=False)
+            frame.to_parquet(path, index=False)  # Parquet has a duration type: `age` stays one
         elif fmt == "json":
-            out = frame.copy()
-            for col in out.columns:  # durations as seconds: portable, unlike ISO-8601 duration strings
-                if str(out[col].dtype).startswith("timedelta"):
-                    out[col] = out[col].dt.total_seconds()
+            out = _durations_in_seconds(frame)
             # In JSON, meta is an object and tags a list, not the flat strings CSV needs.
             out["meta"] = [json.loads(m) if isinstance(m, str) else {} for m in out["meta"]]
             out["tags"] = [t.split(",") if isinstance(t, str) and t else [] for t in out["tags"]]
@@ -157,7 +185,7 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
     inv = load_for_command(args, stream=err)
     if args.command == "export":
         n = export(inv, args.frame, args.format, args.output, getattr(args, "filter", None))
-        print(f"wrote {n} {args.frame} rows to {args.output} ({args.format})", file=err)
+        print(f"wrote {_count(n, args.frame)} to {args.output} ({args.format}) - {_origin(inv)}", file=err)
     elif args.command == "cost":
         print(_cost(inv, args), file=out)
     elif args.command == "record":

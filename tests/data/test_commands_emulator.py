@@ -25,7 +25,7 @@ def test_export_parquet_from_the_api(account, tmp_path, capsys):
     frame = pd.read_parquet(out)
     assert len(frame) == 40 and str(frame["timestamp"].dtype).endswith("UTC]")
     err = capsys.readouterr().err
-    assert "wrote 40 snapshots rows" in err
+    assert f"wrote 40 snapshots to {out} (parquet) - {account.url}" in err
     assert account.password not in err
 
 

@@ -22,9 +22,10 @@ def cached(small_inventory):
 def test_export_each_format(cached, tmp_path, fmt, capsys):
     out = tmp_path / f"snaps.{fmt}"
     assert main(["export", "--offline", "--format", fmt, "--output", str(out)]) == 0
-    assert "wrote 5 snapshots rows" in capsys.readouterr().err
+    assert f"wrote 5 snapshots to {out} ({fmt})" in capsys.readouterr().err
     if fmt == "csv":
         back = pd.read_csv(out)
+        assert back["age"][0] == pd.Timedelta(days=9, hours=12).total_seconds()  # seconds, as in JSON
     elif fmt == "parquet":
         back = pd.read_parquet(out)
         assert str(back["allocated_size"].dtype) == "Int64"

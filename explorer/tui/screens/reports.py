@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from textual.worker import Worker, WorkerState
 
+from explorer.config import CREDENTIALS_HELP
 from explorer.errors import ApiError, AuthenticationError, ExplorerError, TransportError
 from explorer.tui.messages import ActionFinished, InventoryLoaded, JobProgress, Outcome
 from explorer.tui.widgets.status_line import StatusLine
@@ -12,10 +13,7 @@ from explorer.tui.widgets.status_line import StatusLine
 #: Textual's toast: 60 cells, at most half the screen; its border and padding take 3
 TOAST_WIDTH, TOAST_CHROME = 60, 3
 
-AUTH_HELP = (
-    "Set CLOUDSIGMA_USERNAME and CLOUDSIGMA_PASSWORD (or CLOUDSIGMA_TOKEN) and CLOUDSIGMA_REGION, "
-    "or write ~/.cloudsigma.conf; run with --demo to try the embedded emulator."
-)
+AUTH_HELP = CREDENTIALS_HELP
 
 
 class ReportsMixin:
