@@ -10,6 +10,7 @@ import pandas as pd
 
 from explorer.data.inventory import Inventory
 from explorer.notebook.figures import growth_figure
+from explorer.notebook.forecast_band import add_forecast_band
 from explorer.notebook.series import MAX_POINTS, drive_labels, top_drives
 from explorer.notebook.widgets import ExportableDashboard, figure_widget, gib, source_banner, sync_figure
 
@@ -33,6 +34,10 @@ class GrowthDashboard(ExportableDashboard, widgets.VBox):
 
             growth = drive_growth(inventory)
         self.inventory, self.growth, self.observed, self.max_points = inventory, growth, observed, max_points
+        from explorer.data.forecast import forecast
+
+        #: the forecast whose band is drawn after the series (bytes; up to the last date shown)
+        self.forecast = forecast(inventory, observed=observed)
         self.labels = drive_labels(inventory.snapshots, inventory.drives)
         snaps = inventory.snapshots
         bytes_per_drive = snaps["allocated_size"].fillna(0).groupby(snaps["drive_uuid"], observed=True).sum()
@@ -73,11 +78,15 @@ class GrowthDashboard(ExportableDashboard, widgets.VBox):
 
     def build_figure(self):
         """The figure the controls currently describe (pure: uses only frames and control values)."""
-        return growth_figure(
+        fig = growth_figure(
             self.growth, drives=list(self.drives.value), labels=self.labels, observed=self.observed,
             metric=self.metric.value, scale=self.scale.value, start=self.start.value, end=self.end.value,
             max_points=self.max_points,
         )
+        last = self._date_bounds()[1]
+        if self.metric.value == "bytes" and (self.end.value is None or last is None or self.end.value >= last):
+            add_forecast_band(fig, self.forecast, list(self.drives.value), self.labels)
+        return fig
 
     def _refresh(self, _change=None) -> None:
         if self.start.value and self.end.value and self.start.value > self.end.value:
@@ -90,6 +99,8 @@ class GrowthDashboard(ExportableDashboard, widgets.VBox):
         points = max((len(t.x) for t in self.figure.data if t.x is not None), default=0)
         observed = sum(1 for t in self.figure.data if (t.meta or {}).get("series") == "observed")
         note = f"{len(self.drives.value)} drives, at most {points:,} points per trace"
+        if any((t.meta or {}).get("series") == "forecast" for t in self.figure.data):
+            note += f"; dashed: forecast {self.forecast.days} days ahead with its band ({self.forecast.method})"
         if observed:
             note += f", {observed} with observed history (dotted)"
         elif self.observed is None or self.observed.empty:
