@@ -41,7 +41,7 @@ SNAPSHOT_COLUMNS: tuple[Column, ...] = (
     ),
     Column("allocated_size", "Int64", "Occupied bytes (what is billed); null while `creating`."),
     Column("timestamp", UTC_TIME, "When the snapshot was taken."),
-    Column("age", "timedelta64[ns]", "Inventory time minus `timestamp`."),
+    Column("age", "timedelta64[ns]", "Inventory time minus `timestamp`; `export` writes it in seconds to CSV and JSON."),
     Column("drive_uuid", "string", "Uuid of the snapshot's drive."),
     Column("drive_name", "string", "The drive's name; null when the drive is missing."),
     Column("drive_size", "Int64", "The drive's provisioned size in bytes."),
