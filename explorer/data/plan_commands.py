@@ -95,7 +95,7 @@ def plan_json(plan, per_drive: pd.DataFrame, totals) -> dict:
 def plan_table(inv: Inventory, plan, per_drive: pd.DataFrame, totals) -> str:
     cur = totals.currency
     lines = [f"Retention plan at {plan.now:%Y-%m-%d %H:%M} UTC ({plan.rules.describe()}), "
-             f"{inv.source.endpoint or 'inventory'}",
+             f"{'demo emulator' if inv.source.demo else inv.source.endpoint or 'inventory'}",
              f"Money per 30-day month in {cur}: 'saves now' is burst no longer paid; "
              "'at subscription' is what the snapshots are worth at the subscription price.",
              f"{'drive':<28} {'kept':>6} {'delete':>6} {'frees':>10} {'saves now':>12} {'at subscription':>16}"]
