@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.routing import Route
 
 from explorer.emulator.faults import FaultMiddleware, Faults
-from explorer.emulator.routes import account, controls, drives, profile, snapshots, tags
+from explorer.emulator.routes import account, controls, drives, profile, remotesnapshots, snapshots, tags
 from explorer.emulator.routes.base import ALL_METHODS
 from explorer.emulator.state.core import EmulatorState
 from explorer.emulator.wire import ApiFailure
@@ -24,7 +24,7 @@ async def _unknown(request: Request):
 def create_app(*, state: EmulatorState | None = None, fail_rate: float = 0.0, latency_ms: int = 0,
                faults: dict | None = None, expose_controls: bool = False, **options) -> Starlette:
     """Build the app. Without `state`, one is created from `options` (seed, drives, snapshots, users, db,
-    transition_seconds, demo), exactly as `running_emulator` does. `/_emulator/` controls answer
+    transition_seconds, demo, location), exactly as `running_emulator` does. `/_emulator/` controls answer
     loopback clients only unless `expose_controls`."""
     if state is None:
         state = EmulatorState(**options)
@@ -32,7 +32,8 @@ def create_app(*, state: EmulatorState | None = None, fail_rate: float = 0.0, la
         raise TypeError(f"pass either state or state options, not both: {sorted(options)}")
     holder = Faults(seed=state.seed, latency_ms=latency_ms, error_rate=fail_rate, **(faults or {}))
     routes = [
-        *snapshots.routes, *drives.routes, *account.routes, *profile.routes, *tags.routes, *controls.routes,
+        *snapshots.routes, *remotesnapshots.routes, *drives.routes, *account.routes, *profile.routes, *tags.routes,
+        *controls.routes,
         Route("/api/2.0/{path:path}", _unknown, methods=ALL_METHODS),
     ]
     app = Starlette(routes=routes, middleware=[Middleware(FaultMiddleware, faults=holder)])

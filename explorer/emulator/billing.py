@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 
 from explorer.emulator.clock import iso_time
@@ -27,30 +28,32 @@ def fmt_decimal(value: float) -> str:
     return f"{Decimal(repr(value)):.20f}"
 
 
-def price_objects() -> list[dict]:
-    """Every (resource, level, currency) price; ids are stable strings."""
+@functools.cache
+def price_objects(location_factor: float = 1.0) -> list[dict]:
+    """Every (resource, level, currency) price; ids are stable strings. A location scales them all."""
     out, n = [], 0
     for resource, base in STORAGE_BASE.items():
         for level, factor in enumerate(BURST_FACTOR):
             for cur, rate in CURRENCY_RATE.items():
                 n += 1
                 out.append({"currency": cur, "id": str(n), "level": level, "multiplier": STORAGE_MULTIPLIER,
-                            "price": fmt_decimal(round(base * factor * rate, 6)), "resource": resource,
-                            "unit": "GB/month"})
+                            "price": fmt_decimal(round(base * factor * rate * location_factor, 6)),
+                            "resource": resource, "unit": "GB/month"})
     for resource, (price, unit, mult) in OTHER.items():
         for level, factor in enumerate(BURST_FACTOR[:3]):
             for cur, rate in CURRENCY_RATE.items():
                 n += 1
                 out.append({"currency": cur, "id": str(n), "level": level, "multiplier": mult,
-                            "price": fmt_decimal(round(float(price) * factor * rate, 8)), "resource": resource,
-                            "unit": unit})
+                            "price": fmt_decimal(round(float(price) * factor * rate * location_factor, 8)),
+                            "resource": resource, "unit": unit})
     return out
 
 
 def make_subscription(acct: Account, *, sub_id: str, resource: str, amount: int, now: float,
                       days: int = 365) -> dict:
     start, end = now - 120 * 86400, now + (days - 120) * 86400
-    price = STORAGE_BASE.get(resource, 0.1) * CURRENCY_RATE[acct.profile.get("currency", "EUR")]
+    price = (STORAGE_BASE.get(resource, 0.1) * CURRENCY_RATE[acct.profile.get("currency", "EUR")]
+             * acct.settings.get("price_factor", 1.0))
     months = days / 30
     return {
         "amount": str(amount), "auto_renew": True, "descendants": [], "discount_amount": None, "discount_percent": None,
@@ -76,6 +79,8 @@ def current_usage(acct: Account, now_iso: str) -> dict:
     for d in acct.drives:
         st = d["storage_type"]
         using[st] = using.get(st, 0) + d["size"] + (d["runtime"]["snapshots_allocated_size"] or 0)
+    if len(acct.remotesnapshots):  # remote snapshots are billed as `backup`, not as drive storage
+        using["backup"] = sum(r["allocated_size"] or 0 for r in acct.remotesnapshots)
     subscribed: dict[str, int] = {}
     for s in acct.subscriptions:
         if subscription_status(s, now_iso) == "active":

@@ -163,3 +163,8 @@ def finish_account(acct: Account, now: float) -> None:
     amount = max(GIB, (int(using * 0.6) // GIB) * GIB)
     acct.subscriptions.put(make_subscription(acct, sub_id=str(10_000 + len(acct.subscriptions)), resource="dssd",
                                              amount=amount, now=now))
+    backup = sum(r["allocated_size"] or 0 for r in acct.remotesnapshots)
+    if backup:  # backups are billed as `backup`: a subscription of their own, again covering only part
+        acct.subscriptions.put(make_subscription(acct, sub_id=str(10_000 + len(acct.subscriptions)),
+                                                 resource="backup", amount=max(GIB, int(backup * 0.5) // GIB * GIB),
+                                                 now=now))

@@ -57,6 +57,21 @@ SNAPSHOT = _schema(
     _FILTER,
 )
 
+REMOTE_SNAPSHOT = _schema(
+    ["get", "put", "delete", "post"], ["get", "put", "delete"],
+    dict(sorted({
+        **SNAPSHOT["fields"],
+        "allocated_size": _field("integer", "Physical size of the remote snapshot", readonly=True, required=True),
+        "drive_meta": _field("dict", "Meta information of the source drive (media, name, size, src_uuid, "
+                             "storage_type)", readonly=True),
+        "last_state_change": _field("string", "Timestamp of the last status change", readonly=True),
+        "location": _field("string", "Location where the remote snapshot is kept", required=True, default=None),
+        "status": _field("string", "Status of the remote snapshot: creating, transferring or available.",
+                         readonly=True, required=True),
+    }.items())),
+    _FILTER,
+)
+
 _RUNTIME = {
     "is_downloadable": _field("boolean", "Specifies if the drive can be downloaded", readonly=True),
     "is_ephemeral": _field("boolean", "Specifies if the drive is ephemeral (local storage)", readonly=True),

@@ -105,6 +105,7 @@ class EmulatorHandle:
         self.url = f"{self.base_url}/api/2.0/"
         self.users = users
         self.username, self.password = users[0]
+        self.location = self.state.location.code if self.state.location else None
 
     def __repr__(self) -> str:  # the password is the demo's, but keep credentials out of reprs anyway
         return f"EmulatorHandle(url={self.url!r}, username={self.username!r})"
@@ -128,15 +129,18 @@ class EmulatorHandle:
 def running_emulator(*, seed: int = 1, drives: int | None = None, snapshots: int | None = None, users=None,
                      db=None, fail_rate: float = 0.0, latency_ms: int = 0, transition_seconds: float | None = None,
                      demo: bool = True, host: str = "127.0.0.1", port: int = 0,
-                     deletion_delay_seconds: float = 0.0) -> Iterator[EmulatorHandle]:
+                     deletion_delay_seconds: float = 0.0, location: str | None = None) -> Iterator[EmulatorHandle]:
     """Run the emulator on loopback for the duration of the `with` block.
+
+    `location`: the CloudSigma location code it describes itself as (its currency, prices and
+    `/locations/` entry, and demo backups elsewhere); None is the historic location-less demo.
 
     `deletion_delay_seconds`: a deleted snapshot stays listed this long after its 204 (the real API deletes
     asynchronously); also a fault setting, changeable while running.
     """
     accounts = parse_users(users)
     state = EmulatorState(seed=seed, drives=drives, snapshots=snapshots, users=accounts, db=db,
-                          transition_seconds=transition_seconds, demo=demo)
+                          transition_seconds=transition_seconds, demo=demo, location=location)
     app = create_app(state=state, fail_rate=fail_rate, latency_ms=latency_ms,
                      faults={"deletion_delay_seconds": deletion_delay_seconds})
     server = EmulatorServer(app, host=host, port=port)

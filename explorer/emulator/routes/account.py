@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import functools
+
 from explorer.emulator import billing, schemas
 from explorer.emulator.capabilities import capabilities
 from explorer.emulator.clock import iso_time
+from explorer.emulator.locations import location_objects, remote_locations
 from explorer.emulator.routes.base import Ctx, api_route, list_response, owned
 from explorer.emulator.state.model import Collection
 from explorer.emulator.wire import encode, envelope, int_param, json_response, notexist, split_or, validation
 
-PRICES = billing.price_objects()
-PRICE_RAWS = [encode(o) for o in PRICES]
+PRICES = billing.price_objects()  # the location-less emulator's table
+
+
+@functools.cache
+def _price_raws(factor: float) -> list[bytes]:
+    return [encode(o) for o in billing.price_objects(factor)]
 
 
 def _job(ctx: Ctx):
@@ -26,13 +33,15 @@ def _pricing(ctx: Ctx):
     # objects in the documented dump) and `level`/`currency`/`resource` filter.
     limit = int_param(ctx.request, "limit", 0)
     offset = int_param(ctx.request, "offset", 0)
+    factor = ctx.state.location.price_factor if ctx.state.location else 1.0
+    raws = _price_raws(factor)  # each location has its own prices; the table's shape is the same
     keep = range(len(PRICES))
     for param in ("level", "currency", "resource"):
         if ctx.params.get(param):
             wanted = set(split_or(ctx.params[param]))
             keep = [i for i in keep if str(PRICES[i][param]) in wanted]
     page = keep[offset: offset + limit] if limit else keep[offset:]
-    return json_response(raw=envelope([PRICE_RAWS[i] for i in page], limit=limit, offset=offset, total=len(keep),
+    return json_response(raw=envelope([raws[i] for i in page], limit=limit, offset=offset, total=len(keep),
                                       extra={"current": billing.CURRENT, "next": billing.NEXT}))
 
 
@@ -68,6 +77,22 @@ def _usage(ctx: Ctx):
     return json_response(billing.current_usage(ctx.acct, iso_time(ctx.now)))
 
 
+def _capabilities(ctx: Ctx):
+    body = capabilities(ctx.acct, remote_locations=remote_locations(ctx.state.location))
+    body["remote_snapshots"]["current"] = len(ctx.acct.remotesnapshots)
+    body["remote_snapshots"]["max"] = ctx.acct.settings.get("remote_quota_max", body["remote_snapshots"]["max"])
+    return json_response(body)
+
+
+def _locations(ctx: Ctx):
+    """`/locations/`: the documented list; this emulator's own location names the emulator's URL."""
+    base = f"{ctx.request.url.scheme}://{ctx.request.url.netloc}"
+    view = Collection("locations", lambda *a: None, key="id")
+    for obj in location_objects(ctx.state.location, base):
+        view.put(obj)
+    return list_response(ctx, view, filters=())
+
+
 def _schema(body: dict):
     return {"GET": lambda c: json_response(body)}
 
@@ -88,6 +113,7 @@ routes = [
     api_route("/api/2.0/currentusage/schema/", _schema(schemas.CURRENT_USAGE)),
     api_route("/api/2.0/balance/", {"GET": lambda c: json_response(c.acct.balance)}),
     api_route("/api/2.0/balance/schema/", _schema(schemas.BALANCE)),
-    api_route("/api/2.0/capabilities/", {"GET": lambda c: json_response(capabilities(c.acct))}),
+    api_route("/api/2.0/capabilities/", {"GET": _capabilities}),
+    api_route("/api/2.0/locations/", {"GET": _locations}),
     api_route("/api/2.0/capabilities/schema/", _schema(schemas.CAPABILITIES)),
 ]

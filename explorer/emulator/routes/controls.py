@@ -68,9 +68,12 @@ async def faults(request: Request) -> Response:
 async def info(request: Request) -> Response:
     state = request.app.state.emu
     with state.lock:
-        accounts = [{"email": a.email, "uuid": a.uuid, "drives": len(a.drives), "snapshots": len(a.snapshots)}
+        accounts = [{"email": a.email, "uuid": a.uuid, "drives": len(a.drives), "snapshots": len(a.snapshots),
+                     "remote_snapshots": len(a.remotesnapshots)}
                     for a in state.accounts.values()]
-    body = {"emulator": "snapshot-explorer CloudSigma API 2.0 emulator", "api": "/api/2.0/", "seed": state.seed,
+    location = state.location.code if state.location else None
+    body = {"emulator": "snapshot-explorer CloudSigma API 2.0 emulator", "api": "/api/2.0/", "location": location,
+            "seed": state.seed,
             "db": state.store.path, "transition_seconds": state.transition_seconds, "accounts": accounts,
             "clock": state.clock_info(), "faults": request.app.state.faults.as_dict()}
     return Response(msgspec.json.encode(body), headers={"content-type": "application/json; charset=utf-8"})

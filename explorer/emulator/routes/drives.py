@@ -11,6 +11,7 @@ from explorer.emulator.routes.base import Ctx, api_route, list_response, owned, 
 from explorer.emulator.routes.fields import affinities_of, media_of, meta_of, name_of, tags_of, uuid_list, uuid_of
 from explorer.emulator.routes.snapshots import FILTERS as SNAPSHOT_FILTERS
 from explorer.emulator.routes.snapshots import delete_snapshots
+from explorer.emulator.state import remote
 from explorer.emulator.state.lifecycle import transition_key
 from explorer.emulator.wire import (
     created_response,
@@ -153,6 +154,7 @@ def delete_drives(acct, uuids: list[str]) -> None:
         if drive is None:
             continue
         delete_snapshots(acct, [r["uuid"] for r in drive["snapshots"]])  # a drive takes its snapshots with it
+        remote.orphan(acct, drive)  # but its remote snapshots (backups) survive it
         acct.drives.remove(uuid)
         for key in (uuid, transition_key(uuid)):
             if key in acct.aux:

@@ -13,6 +13,7 @@ from explorer.emulator import DEMO_PASSWORD, DEMO_USERNAME
 from explorer.emulator.clock import SimClock, iso_time
 from explorer.emulator.state.model import KINDS, Account, hash_password
 from explorer.emulator.state.store import NullStore, Store
+from explorer.errors import EmulatorError
 
 __all__ = ["DEMO_PASSWORD", "DEMO_USERNAME", "EmulatorState", "parse_users"]
 
@@ -39,7 +40,9 @@ class EmulatorState:
 
     def __init__(self, *, seed: int = 1, drives: int | None = None, snapshots: int | None = None,
                  users: Iterable | None = None, db=None, transition_seconds: float | None = None,
-                 demo: bool = True, clock: SimClock | None = None):
+                 demo: bool = True, clock: SimClock | None = None, location: str | None = None):
+        from explorer.emulator.locations import emulated_location
+
         self.seed = seed
         self.transition_seconds = DEFAULT_TRANSITION_SECONDS if transition_seconds is None else transition_seconds
         self.store = Store(db) if db else NullStore()
@@ -52,6 +55,12 @@ class EmulatorState:
         if restored:  # the stored fleet was generated from the stored seed, whatever is passed now
             self.seed = int(self.store.get_setting("seed", str(seed)) or seed)
         offset = float(self.store.get_setting("clock_offset", "0") or 0)
+        stored = self.store.get_setting("location", "") or None
+        if restored and (stored or "").upper() != (location or stored or "").upper():
+            raise EmulatorError(f"the emulator database {self.store.path} holds location {stored or 'none'}; "
+                                f"it cannot serve as {location.upper()} (use another --db)")
+        #: The location this emulator describes itself as (None: the historic location-less demo).
+        self.location = emulated_location(location or stored)
         self.clock = clock or SimClock(offset)
         with self.lock:
             if restored:
@@ -64,6 +73,7 @@ class EmulatorState:
                     acct.set_password(password)  # the operator's flags win over a stored password
                     acct.save_account()
             self.store.set_setting("seed", str(self.seed))
+            self.store.set_setting("location", self.location.code if self.location else "")
             self.store.flush()
 
     # --- accounts -------------------------------------------------------------------------------
@@ -73,11 +83,21 @@ class EmulatorState:
         acct = Account(email=email, password_hash=hash_password(password), uuid=fleet.user_uuid(self.seed, email),
                        on_change=self._record)
         self.accounts[email] = acct
-        fleet.init_account(acct, currency="EUR" if index == 0 else ("USD", "GBP", "CHF")[index % 3])
+        if self.location is not None:  # an account lives in one location and pays in its currency
+            currency = self.location.currency
+        else:
+            currency = "EUR" if index == 0 else ("USD", "GBP", "CHF")[index % 3]
+        fleet.init_account(acct, currency=currency)
+        if self.location is not None:
+            acct.settings["price_factor"] = self.location.price_factor
         if demo:
             # The first account owns the seeded fleet; others get a small one so isolation is visible.
             size = (drives, snapshots) if index == 0 else (3, 12)
             fleet.populate(acct, seed=self.seed + index, now=self.clock.now(), drives=size[0], snapshots=size[1])
+            if self.location is not None:  # an account in a location also keeps backups elsewhere
+                from explorer.emulator.state.remote import populate_backups
+
+                populate_backups(acct, seed=self.seed + index, now=self.clock.now(), location=self.location)
         fleet.finish_account(acct, self.clock.now())
         acct.save_account()
         return acct

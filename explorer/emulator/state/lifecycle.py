@@ -60,6 +60,15 @@ def _ready(drive: dict) -> None:
 def complete(state, acct: Account, key: str, data: dict) -> None:
     """Apply a transition whose time has come."""
     kind = data["type"]
+    if kind.startswith("remote_") or data.get("kind") == "remotesnapshots":
+        from explorer.emulator.state import remote
+
+        acct.set_aux(key, None)  # first: completing a phase may schedule the next one under the same key
+        if kind == "delete":
+            remote.remove(acct, [data["uuid"]])
+        else:
+            remote.complete(state, acct, data)
+        return
     if kind == "snapshot":
         snap = acct.snapshots.get(data["uuid"])
         if snap is not None and snap["status"] == "creating":

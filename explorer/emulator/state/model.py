@@ -18,7 +18,7 @@ def hash_password(password: str, salt: str | None = None) -> str:
     """`sha256$<salt>$<digest>`: fast enough to check on every request, and never the password itself."""
     salt = salt or secrets.token_hex(8)
     return f"sha256${salt}${hashlib.sha256((salt + password).encode()).hexdigest()}"
-KINDS = ("drives", "snapshots", "jobs", "tags", "subscriptions")
+KINDS = ("drives", "snapshots", "jobs", "tags", "subscriptions", "remotesnapshots")
 
 
 class Collection:
@@ -147,6 +147,11 @@ class Account:
     @property
     def snapshots(self) -> Collection:
         return self.collections["snapshots"]
+
+    @property
+    def remotesnapshots(self) -> Collection:
+        """Remote snapshots (backups kept in another location); they outlive their drive."""
+        return self.collections["remotesnapshots"]
 
     @property
     def jobs(self) -> Collection:

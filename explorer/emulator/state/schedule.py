@@ -18,6 +18,7 @@ import random
 
 from explorer.emulator.clock import default_snapshot_name
 from explorer.emulator.objects import make_snapshot
+from explorer.emulator.state import remote
 from explorer.emulator.state.lifecycle import sync_drive
 from explorer.emulator.state.model import Account
 from explorer.emulator.wire import new_uuid, ref
@@ -45,7 +46,10 @@ def next_due(info: dict, drive_uuid: str, after: float) -> float:
 def _write(acct: Account, drive: dict, info: dict, seconds: float) -> None:
     """The drive writes for `seconds`: its newest available snapshot holds what changed since it was taken."""
     rate = float(info.get("rate", 0.0)) * float(info.get("noise", 1.0))
-    if rate <= 0 or seconds <= 0 or not drive["snapshots"]:
+    if rate <= 0 or seconds <= 0:
+        return
+    remote.grow(acct, drive, int(rate * seconds))  # its newest backup holds what changed since, too
+    if not drive["snapshots"]:
         return
     newest = acct.snapshots.get(drive["snapshots"][-1]["uuid"])
     if newest is None or newest["status"] != "available":
