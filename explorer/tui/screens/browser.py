@@ -6,12 +6,12 @@ from typing import ClassVar
 
 import numpy as np
 import pandas as pd
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 
 from explorer.data import Inventory, Source, drive_growth
 from explorer.data.query import Query, QueryError, parse_query
@@ -19,29 +19,21 @@ from explorer.tui.messages import ActionFinished, InventoryLoaded, LoadProgress
 from explorer.tui.screens.growth import GrowthScreen
 from explorer.tui.screens.help import HelpScreen
 from explorer.tui.screens.owners import OWNER_BINDINGS, OwnersMixin
+from explorer.tui.screens.panes import PanesMixin
 from explorer.tui.screens.reports import ReportsMixin
 from explorer.tui.screens.write_actions import WriteActionsMixin
 from explorer.tui.view import COLUMNS, SORTABLE, Prepared, SnapshotView, prepare
 from explorer.tui.widgets.detail_pane import DetailPane
 from explorer.tui.widgets.drives_pane import DrivesPane
 from explorer.tui.widgets.filter_bar import FilterBar
+from explorer.tui.widgets.keys_footer import KeysFooter
 from explorer.tui.widgets.snapshot_table import SnapshotTable
 from explorer.tui.widgets.status_line import StatusLine
 from explorer.tui.widgets.summary import SummaryBar
 from explorer.tui.widgets.title_bar import TitleBar
 from explorer.tui.workers import WorkersMixin
 
-#: the side pane (drives and detail) takes what the snapshots table leaves, within these bounds
-SIDE_MIN, SIDE_MAX = 32, 76
-
-
-def side_width(screen_width: int, table_width: int, drives_width: int = 0) -> int:
-    """Width of the side pane: the snapshots table gets all its columns first (at 160 cells and up),
-    then the side pane up to SIDE_MAX, or as much as the full drives pane needs when that is more."""
-    return max(SIDE_MIN, min(max(SIDE_MAX, drives_width), screen_width - table_width))
-
-
-class BrowserScreen(WriteActionsMixin, OwnersMixin, ReportsMixin, WorkersMixin, Screen):
+class BrowserScreen(PanesMixin, WriteActionsMixin, OwnersMixin, ReportsMixin, WorkersMixin, Screen):
     """Holds the UI state (inventory, view, filter, drive, marks); widgets only display it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -68,8 +60,13 @@ class BrowserScreen(WriteActionsMixin, OwnersMixin, ReportsMixin, WorkersMixin, 
                 tooltip="Clear the filter, then the drive narrowing (like k9s)"),
         Binding("question_mark", "help", "Help", key_display="?", id="help", tooltip="Show every key"),
         Binding("q", "app.quit", "Quit", id="quit", tooltip="Quit"),
+        *PanesMixin.PANE_BINDINGS,
         *OWNER_BINDINGS,
     ]
+    #: which keys the footer keeps on a narrow terminal, most needed first (every key is in help and the palette)
+    FOOTER_PRIORITY: ClassVar[tuple[str, ...]] = (
+        "help", "app.quit", "next_pane", "filter", "mark", "delete", "sort_next", "new", "refresh", "edit", "clone",
+        "growth")
 
     def __init__(self, client, *, source: Source, read_only: bool, inventory: Inventory | None = None,
                  poll_seconds: float = 1.0, load_on_start: bool = True) -> None:
@@ -89,12 +86,15 @@ class BrowserScreen(WriteActionsMixin, OwnersMixin, ReportsMixin, WorkersMixin, 
         self.generation = 0
         self.full_generation = -1  # newest generation whose full (not preview) inventory is shown
         self.last_report: ActionFinished | None = None
+        #: the table shows a load's first page (the rest is on its way)
+        self.preview_shown = False
         self.load_stages: dict[str, tuple[int, int | None]] = {}
         #: the HistoryStore the growth view reads (None: the user's, only if it exists)
         self.history = None
 
     def compose(self) -> ComposeResult:
-        yield TitleBar(self.source, read_only=self.read_only, id="title-bar")
+        cached_at = self.inventory.loaded_at if self.source.offline and self.inventory is not None else None
+        yield TitleBar(self.source, read_only=self.read_only, cached_at=cached_at, id="title-bar")
         yield SummaryBar("Loading…", id="summary")
         with Horizontal(id="body"):
             with Vertical(id="side"):
@@ -104,7 +104,7 @@ class BrowserScreen(WriteActionsMixin, OwnersMixin, ReportsMixin, WorkersMixin, 
                 yield FilterBar(id="filter-bar")
                 yield SnapshotTable(id="snapshots")
                 yield StatusLine(id="status")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one(SnapshotTable).focus()
@@ -141,30 +141,19 @@ class BrowserScreen(WriteActionsMixin, OwnersMixin, ReportsMixin, WorkersMixin, 
             return None
         return self.view.row(int(self.positions[row]))
 
-    def _show_inventory(self, inventory: Inventory, prepared: Prepared | None = None) -> None:
-        keep = self.current_row()
+    def _show_inventory(self, inventory: Inventory, prepared: Prepared | None = None, *, top: bool = False) -> None:
+        """`top`: put the cursor on the first row instead of following the current snapshot."""
+        keep = None if top else self.current_row()
         prepared = prepared or prepare(inventory)
         self.inventory = inventory
         self.view = prepared.view
         self.table.currency = inventory.currency
         self.marks &= set(self.view.position)  # marks of snapshots that are gone are dropped
-        self._refresh_view(keep_uuid=None if keep is None else keep["uuid"])
+        self._refresh_view(keep_uuid=None if keep is None else keep["uuid"], cursor_row=0 if top else None)
         self.warm_sort_orders(self.view)
         self.query_one(SummaryBar).show(prepared.summary)
         self.query_one(DrivesPane).show(inventory.drives, prepared.drive_costs, inventory.currency)
         self._fit_layout()
-
-    def on_resize(self, event: events.Resize) -> None:
-        self._fit_layout()
-
-    def _fit_layout(self) -> None:
-        """Size the side pane so the table shows every column it can; a narrow drives pane goes compact."""
-        if not self.size.width or not self.table.natural_width:
-            return
-        drives = self.query_one(DrivesPane)
-        side = side_width(self.size.width, self.table.natural_width, drives.full_width)
-        self.query_one("#side").styles.width = side
-        drives.set_compact(drives.full_width > side)
 
     def _refresh_view(self, *, keep_uuid: str | None = None, cursor_row: int | None = None) -> None:
         if self.view is None:
@@ -207,7 +196,7 @@ class BrowserScreen(WriteActionsMixin, OwnersMixin, ReportsMixin, WorkersMixin, 
 
     @on(SnapshotTable.HeaderSelected)
     def _header_selected(self, event: SnapshotTable.HeaderSelected) -> None:
-        key = COLUMNS[event.column_index].key
+        key = self.table.shown_keys[event.column_index]
         if key in SORTABLE:
             self.sort_by(key)
 
@@ -230,8 +219,7 @@ class BrowserScreen(WriteActionsMixin, OwnersMixin, ReportsMixin, WorkersMixin, 
 
     @on(Input.Submitted, "#filter-input")
     def _filter_submitted(self, event: Input.Submitted) -> None:
-        bar = self.query_one(FilterBar)
-        bar.set_class(bool(event.value.strip()), "-open")
+        self.query_one(FilterBar).close(self.query_.text.strip() if self.query_ is not None else "")
         self.table.focus()
         if len(self.positions):
             self.table.move_cursor(row=0)
@@ -255,7 +243,11 @@ class BrowserScreen(WriteActionsMixin, OwnersMixin, ReportsMixin, WorkersMixin, 
         if not message.partial:
             self.full_generation = message.generation
             self.query_one(StatusLine).activity = ""
-        self._show_inventory(message.inventory, message.prepared)
+        # The full inventory, sorted, replaces the first page: unless the user moved, the top row stays
+        # highlighted (and so in the detail pane, and the target of space and ctrl+d).
+        top = self.preview_shown and self.table.cursor_row == 0
+        self.preview_shown = message.partial
+        self._show_inventory(message.inventory, message.prepared, top=top)
         if not message.partial and self.client is not None:
             creating = message.inventory.snapshots.loc[message.inventory.snapshots["status"] == "creating", "uuid"]
             if len(creating):
@@ -275,14 +267,13 @@ class BrowserScreen(WriteActionsMixin, OwnersMixin, ReportsMixin, WorkersMixin, 
         filter_input = self.query_one("#filter-input", Input)
         if filter_input.value:
             filter_input.value = ""  # Input.Changed re-filters
-            self.query_one(FilterBar).remove_class("-open")
+            self.query_one(FilterBar).clear()
         elif self.drive_uuid is not None:
             self.drive_uuid = None
             self._refresh_view(cursor_row=0)
 
     def action_filter(self) -> None:
-        bar = self.query_one(FilterBar)
-        bar.add_class("-open")
+        self.query_one(FilterBar).open()
         self.query_one("#filter-input", Input).focus()
 
     def sort_by(self, key: str) -> None:

@@ -12,6 +12,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from explorer.data.cost import MONEY_HELP
 from explorer.data.query import HELP as FILTER_HELP
 
 
@@ -28,20 +29,44 @@ class HelpScreen(ModalScreen[None]):
         self.read_only = read_only
 
     def compose(self) -> ComposeResult:
-        table = Table(box=None, padding=(0, 2), show_header=True, header_style="bold")
-        table.add_column("key")
-        table.add_column("action")
-        table.add_column("what it does")
+        table = Table(box=None, padding=(0, 1), show_header=True, header_style="bold", expand=False)
+        table.add_column("key", no_wrap=True)
+        table.add_column("action", no_wrap=True)
+        table.add_column("what it does", overflow="fold")
         for b in self.bindings:
-            key = b.key_display or b.key.replace("question_mark", "?").replace("slash", "/").replace("space", "space")
-            table.add_row(key, b.description, b.tooltip)
+            table.add_row(key_name(b), b.description, b.tooltip)
+        for key, action, what in EXTRA_KEYS:
+            table.add_row(key, action, what)
         with VerticalScroll(id="help-dialog"):
-            yield Label("Keys (esc closes)", id="dialog-title")
+            yield Label("Keys (esc closes; ↑ ↓ pgup pgdn scroll)", id="dialog-title")
             yield Static(table, id="help-keys")
             yield Label("Filter (/)", classes="help-heading")
             yield Static(FILTER_HELP, id="help-filter")
-            yield Label(
-                "Dialogs: y or Enter on the confirm button go ahead; n or Escape cancel.", classes="help-heading"
-            )
+            yield Label("Money (per 30-day month, in the account's currency)", classes="help-heading")
+            yield Static(MONEY_HELP, id="help-money", markup=False)
+            yield Label("Growth view (g)", classes="help-heading")
+            yield Static(GROWTH_HELP, id="help-growth")
+            yield Label("Dialogs", classes="help-heading")
+            yield Static("y or Enter on the confirm button go ahead; n or Escape cancel.", id="help-dialogs")
             if self.read_only:
-                yield Label("Read-only mode: writes are disabled (started with --read-only).", classes="-warning")
+                yield Label("Read-only mode (--read-only, or the offline cache): writes are disabled.",
+                            classes="-warning")
+
+
+#: keys that are not the browser's own bindings but work there
+EXTRA_KEYS = (
+    ("ctrl+p", "Palette", "Run any command by name (the same as its key)"),
+    ("↑ ↓", "Move", "Move in the focused pane; pgup / pgdn by a page, home / end to the first / last row"),
+    ("enter", "Choose", "In the drives pane: narrow the table to that drive"),
+)
+GROWTH_HELP = (
+    "Cumulative size and count of the current drive's snapshots over time. The line (braille dots) is "
+    "reconstructed from the snapshots' timestamps; o marks are observed points from the history store that "
+    "`snapshot-explorer record` fills. esc, g or q closes."
+)
+_NAMES = {"question_mark": "?", "slash": "/"}
+
+
+def key_name(binding: Binding) -> str:
+    """A binding's key as a person types it (`?`, `/`, `ctrl+d`, `tab`)."""
+    return binding.key_display or _NAMES.get(binding.key, binding.key)

@@ -47,3 +47,24 @@ class ArrowTable(DataTable):
 def width_of(column_widths: list[int]) -> int:
     """Cells a table with these fixed column widths needs to show every column, border included."""
     return sum(w + CELL_X_PADDING for w in column_widths) + ArrowTable.CHROME
+
+
+
+def fit_columns(natural: dict[str, int], priority: tuple[str, ...], available: int, *, essential: tuple[str, ...],
+                shrink: str, minimum: int) -> tuple[set[str], int]:
+    """Which columns fit in `available` cells, and how wide the `shrink` column (a name) is then.
+
+    The `essential` columns always show, `shrink` cut down to `minimum` cells if that is what it takes;
+    spare cells give the name back its natural width first, then go to the other columns in `priority`
+    order (one that does not fit is skipped; a narrower one after it may still fit). Returns (keys, width).
+    """
+    keys = [k for k in priority if k in natural]
+    keep = [k for k in keys if k in essential]
+    used = width_of([min(minimum, natural[k]) if k == shrink else natural[k] for k in keep])
+    grow = max(0, min(natural[shrink] - minimum, available - used))
+    used += grow
+    for key in keys:
+        if key not in keep and used + natural[key] + CELL_X_PADDING <= available:
+            keep.append(key)
+            used += natural[key] + CELL_X_PADDING
+    return set(keep), min(natural[shrink], minimum + grow)

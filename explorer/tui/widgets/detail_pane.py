@@ -7,6 +7,8 @@ import json
 import pandas as pd
 from rich.table import Table
 from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from explorer.data.units import money_precise
@@ -48,13 +50,23 @@ def _cell(field: str, value, currency: str) -> str:
     return str(value)
 
 
-class DetailPane(Static):
-    """Rendered from one row of the snapshots frame (a pandas Series)."""
+class DetailPane(VerticalScroll):
+    """Rendered from one row of the snapshots frame (a pandas Series); focused, the arrow keys scroll it."""
+
+    DEFAULT_CSS = """
+    DetailPane #detail-body { height: auto; }
+    """
 
     def __init__(self, **kwargs) -> None:
-        super().__init__("No snapshot selected.", **kwargs)
-        self.border_title = "Snapshot"
+        super().__init__(**kwargs)
+        self.border_title = "[3] Detail"
         self._shown: tuple | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("No snapshot selected.", id="detail-body")
+
+    def update(self, content) -> None:
+        self.query_one("#detail-body", Static).update(content)
 
     def show(self, row: pd.Series | None, currency: str = "") -> None:
         # Typing in the filter re-selects the same row on every key: skip the relayout then.

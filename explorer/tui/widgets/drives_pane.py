@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -10,13 +9,15 @@ from textual.message import Message
 from textual_fastdatatable import DataTable
 
 from explorer.tui.formatting import human_bytes_column, money_column
-from explorer.tui.widgets.arrow_table import ArrowTable, width_of
+from explorer.tui.widgets.arrow_table import ArrowTable, fit_columns, width_of
 
 ALL_DRIVES = "(all drives)"
 LABELS = ("Drive", "Status", "Type", "Snaps", "Allocated", "Monthly")
-#: what a narrow pane keeps (status and type are in the detail pane of each snapshot)
-COMPACT = ("Drive", "Snaps", "Allocated", "Monthly")
+#: what a narrow pane keeps, most wanted first (status and type are in the detail pane of each snapshot)
+PRIORITY = ("Drive", "Allocated", "Snaps", "Monthly", "Status", "Type")
+ESSENTIAL = ("Drive", "Allocated")
 NAME_WIDTH = 20
+NAME_MIN = 10
 
 
 class DrivesPane(ArrowTable):
@@ -29,10 +30,12 @@ class DrivesPane(ArrowTable):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(list(LABELS), max_column_content_width=NAME_WIDTH, **kwargs)
-        self.border_title = "Drives (enter narrows)"
+        self.border_title = "[1] Drives"
+        self.border_subtitle = "enter narrows"
         self.uuids: list[str | None] = [None]  # row -> drive uuid; row 0 is "all drives"
-        #: show only the COMPACT columns (set by the screen when the pane is narrow)
-        self.compact = False
+        #: the columns shown and the drive name's width (set by `fit` when the pane's width is known)
+        self.shown_columns: tuple[tuple[str, ...], int] = (LABELS, NAME_WIDTH)
+        self._available: int | None = None
         #: cells the pane needs to show every column (set by `show`)
         self.full_width = 0
         self._rows: pa.Table | None = None
@@ -49,7 +52,7 @@ class DrivesPane(ArrowTable):
             "Drive": [ALL_DRIVES, *ordered["name"].fillna(ordered["uuid"]).astype(str)],
             "Status": ["", *ordered["status"].astype("string").fillna("")],
             "Type": ["", *ordered["storage_type"].astype("string").fillna("")],
-            "Snaps": [f"{total:,}", *np.char.mod("%d", ordered["snapshot_count"].fillna(0).to_numpy("int64"))],
+            "Snaps": [f"{total:,}", *(f"{n:,}" for n in ordered["snapshot_count"].fillna(0).to_numpy("int64"))],
             "Allocated": ["", *human_bytes_column(ordered["snapshots_allocated"].fillna(0))],
             "Monthly": ["", *money_column(cost)],
         }
@@ -59,11 +62,24 @@ class DrivesPane(ArrowTable):
         self.full_width = width_of(self._widths(LABELS))
         self._swap_rows(self.uuids.index(chosen) if chosen in self.uuids else 0)
 
-    def set_compact(self, compact: bool) -> None:
-        if compact != self.compact:
-            self.compact = compact
-            if self._rows is not None:
-                self._swap_rows(self.cursor_row)
+    @property
+    def compact(self) -> bool:
+        """True when some columns are left out for want of room."""
+        return len(self.shown_columns[0]) < len(LABELS)
+
+    def fit(self, available: int) -> None:
+        """Show the columns that fit in `available` cells (the pane's width), in PRIORITY order."""
+        self._available = available
+        if self._rows is not None and self._choose() != self.shown_columns:
+            self._swap_rows(self.cursor_row)
+
+    def _choose(self) -> tuple[tuple[str, ...], int]:
+        natural = dict(zip(LABELS, self._widths(LABELS), strict=True))
+        if self._available is None:
+            return LABELS, natural["Drive"]
+        keep, name = fit_columns(natural, PRIORITY, self._available, essential=ESSENTIAL, shrink="Drive",
+                                 minimum=NAME_MIN)
+        return tuple(n for n in LABELS if n in keep), name
 
     def _labels(self, names: tuple[str, ...]) -> list[str]:
         # "Monthly" is the value at subscription price per month (the help screen says so)
@@ -77,9 +93,9 @@ class DrivesPane(ArrowTable):
         return widths
 
     def _swap_rows(self, cursor_row: int) -> None:
-        names = COMPACT if self.compact else LABELS
-        self.swap(self._rows.select(list(names)), self._labels(names), column_widths=self._widths(names),
-                  cursor_row=cursor_row)
+        self.shown_columns = names, name_width = self._choose()
+        widths = [name_width if n == "Drive" else w for n, w in zip(names, self._widths(names), strict=True)]
+        self.swap(self._rows.select(list(names)), self._labels(names), column_widths=widths, cursor_row=cursor_row)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()

@@ -25,8 +25,8 @@ class StatusLine(Static):
         if self.drive:
             parts.append(f"drive {self.drive}")
         if self.marked:
-            hidden = f", {self.hidden_marked} hidden by the filter" if self.hidden_marked else ""
-            parts.append(f"{self.marked} marked ({human_bytes(self.marked_bytes)}{hidden})")
+            hidden = f", {self.hidden_marked:,} hidden by the filter" if self.hidden_marked else ""
+            parts.append(f"{self.marked:,} marked ({human_bytes(self.marked_bytes)}{hidden})")
         if self.sort:
             parts.append(f"sorted by {self.sort}")
         if self.activity:

@@ -1,27 +1,55 @@
-"""The top line: app name, where the data comes from, and DEMO / READ-ONLY / OFFLINE badges."""
+"""The top line: app name, DEMO / READ-ONLY / OFFLINE badges, and where the data comes from (shortened to fit)."""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
+import pandas as pd
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Label
 
 from explorer.data import Source
+from explorer.data.units import human_age
+
+
+def where_texts(source: Source, *, cached_at: pd.Timestamp | None = None, now: pd.Timestamp | None = None,
+                ) -> list[str]:
+    """Ways to say where the data comes from, longest first (the title bar shows the longest that fits).
+
+    Offline, the endpoint is not being talked to: the line says how old the cache is instead of
+    naming a (possibly long gone) demo emulator's address.
+    """
+    host = urlsplit(source.endpoint).hostname or source.endpoint
+    who = f"{source.account} @ " if source.account else ""
+    if source.offline:
+        age = "" if cached_at is None else human_age((now or pd.Timestamp.now(tz="UTC")) - cached_at)
+        cached = f"cached {age} ago" if age else "cached"
+        if source.demo:
+            return [f"{cached} from the demo emulator", f"{cached}, demo", cached]
+        return [f"{cached} from {who}{host}", f"{cached} from {host}", cached]
+    if source.demo:
+        return [f"embedded demo emulator at {source.endpoint} (no credentials configured)",
+                "embedded demo emulator (no credentials configured)", "demo emulator, no credentials", "demo"]
+    return [f"{who}{source.endpoint}", f"{who}{host}", host]
 
 
 class TitleBar(Horizontal):
-    """Badges are labels with their own CSS class so the theme colours them."""
+    """Badges are labels with their own CSS class so the theme colours them; they never give way."""
 
     DEFAULT_CSS = """
     TitleBar { height: 1; }
     TitleBar Label { padding: 0 1; }
-    TitleBar #where { width: 1fr; }
+    TitleBar #where { width: 1fr; text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
-    def __init__(self, source: Source, *, read_only: bool, **kwargs) -> None:
+    def __init__(self, source: Source, *, read_only: bool, cached_at: pd.Timestamp | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
         self.source = source
         self.read_only = read_only
+        #: when an offline inventory was loaded (its age is shown, kept current once a minute)
+        self.cached_at = cached_at
 
     def compose(self) -> ComposeResult:
         yield Label("Snapshot Explorer", id="app-name")
@@ -31,9 +59,19 @@ class TitleBar(Horizontal):
             yield Label("OFFLINE", classes="badge -offline", id="badge-offline")
         if self.read_only:
             yield Label("READ-ONLY", classes="badge -read-only", id="badge-read-only")
-        if self.source.demo:
-            where = f"embedded demo emulator at {self.source.endpoint} (no credentials configured)"
-        else:
-            who = f"{self.source.account} @ " if self.source.account else ""
-            where = f"{who}{self.source.endpoint}"
-        yield Label(where, id="where")
+        yield Label(where_texts(self.source, cached_at=self.cached_at)[0], id="where", markup=False)
+
+    def on_mount(self) -> None:
+        if self.source.offline:
+            self.set_interval(30, self._fit)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        """The longest description that fits beside the name and the badges (those are never cut)."""
+        where = self.query_one("#where", Label)
+        others = sum(w.outer_size.width for w in self.query(Label) if w is not where)
+        room = self.size.width - others - 2  # the label's own padding
+        texts = where_texts(self.source, cached_at=self.cached_at)
+        where.update(next((t for t in texts if len(t) <= room), texts[-1]))
