@@ -22,7 +22,7 @@ from explorer.client.models import (
     Subscription,
 )
 from explorer.client.regions import is_loopback, normalize_endpoint
-from explorer.client.resources import Drives, Jobs, Snapshots, Tags
+from explorer.client.resources import Drives, Jobs, RemoteSnapshots, Snapshots, Tags
 from explorer.client.retry import RetryPolicy
 
 
@@ -55,6 +55,7 @@ class _BaseClient:
             trust_env=not is_loopback(httpx.URL(self.endpoint).host),
         )
         self.snapshots = Snapshots(self)
+        self.remotesnapshots = RemoteSnapshots(self)
         self.drives = Drives(self)
         self.jobs = Jobs(self)
         self.tags = Tags(self)

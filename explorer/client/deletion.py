@@ -46,16 +46,16 @@ class Deletion:
         return self.outcome in (DELETED, ALREADY_GONE)
 
 
-def _bulk(uuids: Sequence[str]) -> wire.Call:
-    return wire.Call("DELETE", "snapshots/", body={"objects": [{"uuid": u} for u in uuids]})
+def _bulk(uuids: Sequence[str], path: str) -> wire.Call:
+    return wire.Call("DELETE", f"{path}/", body={"objects": [{"uuid": u} for u in uuids]})
 
 
-def _listed(uuids: Sequence[str]) -> wire.Plan:
+def _listed(uuids: Sequence[str], path: str) -> wire.Plan:
     present: set[str] = set()
     for start in range(0, len(uuids), _CHUNK):
         chunk = list(uuids[start:start + _CHUNK])
         params = {**wire.encode_filters({"uuid": chunk}), "fields": "uuid", "limit": "0"}
-        page: Page = yield wire.Call("GET", "snapshots/", params, decode=wire.typed(Page[UuidOnly]))
+        page: Page = yield wire.Call("GET", f"{path}/", params, decode=wire.typed(Page[UuidOnly]))
         present.update(o.uuid for o in page.objects)
     return present
 
@@ -73,8 +73,10 @@ def _words(exc: errors.ExplorerError) -> str:
     return "; ".join(d.error_message for d in details) if details else str(exc)
 
 
-def delete_snapshots(uuids: Iterable[str]) -> wire.Plan:
+def delete_snapshots(uuids: Iterable[str], *, path: str = "snapshots") -> wire.Plan:
     """Plan: delete these snapshots; returns one :class:`Deletion` per distinct uuid, in the order given.
+
+    ``path="remotesnapshots"`` deletes remote snapshots by the same rules.
 
     Raises only AuthenticationError/PaymentRequiredError (the first request was refused for the
     account, nothing was deleted) and ValidationError for a malformed uuid.
@@ -90,7 +92,7 @@ def delete_snapshots(uuids: Iterable[str]) -> wire.Plan:
         if not pending:
             break
         try:
-            yield _bulk(pending)
+            yield _bulk(pending, path)
         except errors.ApiError as exc:
             if attempt == 0 and exc.status_code in _ACCOUNT_STATUSES:
                 raise
@@ -102,7 +104,7 @@ def delete_snapshots(uuids: Iterable[str]) -> wire.Plan:
             pending = []
             break
         try:
-            present = yield from _listed(pending)
+            present = yield from _listed(pending, path)
         except errors.ExplorerError as exc:
             hint = f"could not check ({_words(exc)}) after the delete failed ({_words(failure)}); list it to check"
             done.update((u, Deletion(u, UNKNOWN, hint)) for u in pending)
@@ -118,18 +120,18 @@ def delete_snapshots(uuids: Iterable[str]) -> wire.Plan:
         hint = f"still listed after the delete failed twice ({_words(failure)}); it may be being deleted: list it again"
         done.update((u, Deletion(u, UNKNOWN, hint)) for u in pending)
         pending = []
-    yield from _one_by_one(pending, done)
+    yield from _one_by_one(pending, done, path)
     return [done[u] for u in order]
 
 
-def _one_by_one(pending: Sequence[str], done: dict[str, Deletion]) -> wire.Plan:
+def _one_by_one(pending: Sequence[str], done: dict[str, Deletion], path: str) -> wire.Plan:
     stop: str | None = None
     for u in pending:
         if stop is not None:
             done[u] = Deletion(u, STILL_THERE, f"not attempted: {stop}")
             continue
         try:
-            yield wire.Call("DELETE", f"snapshots/{u}/", gone_ok_on_retry=True)  # one object: a 404 is "gone"
+            yield wire.Call("DELETE", f"{path}/{u}/", gone_ok_on_retry=True)  # one object: a 404 is "gone"
         except errors.NotFoundError as exc:
             done[u] = Deletion(u, ALREADY_GONE, _said_about(exc, u) or _words(exc))
         except errors.ApiError as exc:

@@ -55,6 +55,28 @@ class Snapshot(msgspec.Struct, omit_defaults=True, gc=False):
     resource_uri: Any = None
 
 
+class DriveMeta(msgspec.Struct, omit_defaults=True, gc=False):
+    """What a remote snapshot keeps of its source drive (still there after the drive is deleted)."""
+
+    src_uuid: str | None = None
+    name: str | None = None
+    size: int | None = None
+    media: str | None = None
+    storage_type: str | None = None
+
+
+class RemoteSnapshot(Snapshot, omit_defaults=True, gc=False):
+    """A remote snapshot (backup kept in another location): a snapshot plus where and of what.
+
+    ``drive`` is null once the source drive is deleted; ``drive_meta.src_uuid`` still names it.
+    Statuses: ``creating``, ``transferring``, ``available``.
+    """
+
+    location: str | None = None
+    drive_meta: DriveMeta | None = None
+    last_state_change: str | None = None
+
+
 class DriveRuntime(msgspec.Struct, omit_defaults=True, gc=False):
     is_snapshotable: bool | None = None
     snapshots_allocated_size: int | None = None
@@ -72,6 +94,7 @@ class Drive(msgspec.Struct, omit_defaults=True, gc=False):
     storage_type: str | None = None
     runtime: DriveRuntime | None = None
     snapshots: list[Ref] = []
+    remote_snapshots: list[Ref] = []
     mounted_on: list[Ref] = []
     jobs: list[Ref] = []
     backup_scheduler: Ref | None = None

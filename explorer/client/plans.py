@@ -40,9 +40,13 @@ def put(path: str, tp: Any, body: dict[str, Any]) -> wire.Plan:
     return (yield wire.Call("PUT", path, body=body, decode=wire.typed(tp)))
 
 
-def update_snapshot(uuid: str, body: dict[str, Any], drive: Any = None) -> wire.Plan:
-    """PUT a snapshot with its drive uuid in the body (the documented edit request; the schema requires it)."""
-    path = uuid_path("snapshots", uuid)
+def update_snapshot(uuid: str, body: dict[str, Any], drive: Any = None, *, resource: str = "snapshots",
+                    item: type = Snapshot) -> wire.Plan:
+    """PUT a snapshot with its drive uuid in the body (the documented edit request; the schema requires it).
+
+    A remote snapshot (``resource="remotesnapshots"``) whose drive was deleted is sent without one.
+    """
+    path = uuid_path(resource, uuid)
     if isinstance(drive, str) or drive is None:
         drive_uuid = drive or None
     else:
@@ -51,10 +55,12 @@ def update_snapshot(uuid: str, body: dict[str, Any], drive: Any = None) -> wire.
         raise errors.ValidationError(f"drive must be a drive uuid, got {drive!r}")
     if drive_uuid is None:
         current: Snapshot = yield from get(path, Snapshot)
+        if current.drive is None and resource == "remotesnapshots":  # an orphan: its drive is gone
+            return (yield from put(path, item, body))
         if current.drive is None:
             raise errors.DecodeError(f"GET {path} answered a snapshot without its drive")
         drive_uuid = current.drive.uuid
-    return (yield from put(path, Snapshot, {"drive": drive_uuid, **body}))
+    return (yield from put(path, item, {"drive": drive_uuid, **body}))
 
 
 def delete(path: str, body: Any = None) -> wire.Plan:
@@ -75,10 +81,11 @@ def given(**fields: Any) -> dict[str, Any]:
     return body
 
 
-def wait_for_status(uuid: str, status: str, *, timeout: float, poll: float) -> wire.Plan:
+def wait_for_status(uuid: str, status: str, *, timeout: float, poll: float, resource: str = "snapshots",
+                    item: type = Snapshot) -> wire.Plan:
     deadline = time.monotonic() + timeout
     while True:
-        snap: Snapshot = yield from get(uuid_path("snapshots", uuid), Snapshot)
+        snap: Snapshot = yield from get(uuid_path(resource, uuid), item)
         if snap.status == status:
             return snap
         if time.monotonic() + poll > deadline:

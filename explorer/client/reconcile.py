@@ -60,15 +60,21 @@ def _drive_uuid(value: Any) -> str:
     return uuid
 
 
-def snapshot_bodies(specs: Iterable[dict[str, Any]], now: datetime | None = None) -> list[dict[str, Any]]:
-    """Request bodies with drive as a uuid and a name always set."""
+def snapshot_bodies(specs: Iterable[dict[str, Any]], now: datetime | None = None, *,
+                    remote: bool = False) -> list[dict[str, Any]]:
+    """Request bodies with drive as a uuid and a name always set (and, for remote ones, a `location`)."""
     bodies = []
+    allowed = {"drive", "name", "meta", "tags", *(("location",) if remote else ())}
     for spec in specs:
-        unknown = set(spec) - {"drive", "name", "meta", "tags"}
+        unknown = set(spec) - allowed
         if unknown:
             raise errors.ValidationError(f"unknown snapshot field(s): {', '.join(sorted(unknown))}")
         drive = _drive_uuid(spec.get("drive"))
         body: dict[str, Any] = {"drive": drive, "name": spec.get("name") or default_snapshot_name(drive, now)}
+        if remote:
+            if not isinstance(spec.get("location"), str) or not spec["location"].strip():
+                raise errors.ValidationError("a remote snapshot needs the location to keep it in, e.g. location='ZRH'")
+            body["location"] = spec["location"].strip().upper()
         if spec.get("meta") is not None:
             body["meta"] = spec["meta"]
         if spec.get("tags") is not None:
@@ -89,14 +95,15 @@ def _poll_until(lookup: Callable[[], wire.Plan], enough: Callable[[Any], bool], 
 
 def create_snapshots(
     specs: list[dict[str, Any]], *, grace: float = RECONCILE_GRACE, resends: int = CREATE_RESENDS,
-    now: datetime | None = None,
+    now: datetime | None = None, path: str = "snapshots", item: type = Snapshot,
 ) -> wire.Plan:
     """Plan: create snapshots; after a lost answer, adopt the ones that turn up and resend only the rest.
 
     After an ambiguous failure the snapshots are looked up by name and drive for ``grace``
     seconds; the missing ones are sent again at most ``resends`` times in all.
+    ``path="remotesnapshots"`` (with ``item=RemoteSnapshot``) creates remote snapshots the same way.
     """
-    pending = snapshot_bodies(specs, now)
+    pending = snapshot_bodies(specs, now, remote=path == "remotesnapshots")
     if not pending:
         return []
     names = sorted({b["name"] for b in pending})
@@ -104,22 +111,22 @@ def create_snapshots(
     lookup_params = {**wire.encode_filters(by_name), "limit": "0"}
     # Snapshots that already carry these names are not ours: remember them first.
     before: Page = yield wire.Call(
-        "GET", "snapshots/", {**lookup_params, "fields": "uuid"}, decode=wire.typed(Page[UuidOnly])
+        "GET", f"{path}/", {**lookup_params, "fields": "uuid"}, decode=wire.typed(Page[UuidOnly])
     )
     known = {o.uuid for o in before.objects}
     found: dict[int, Snapshot] = {}
     order = list(range(len(pending)))
 
     def lookup() -> wire.Plan:
-        page = yield wire.Call("GET", "snapshots/detail/", lookup_params, decode=wire.typed(Page[Snapshot]))
+        page = yield wire.Call("GET", f"{path}/detail/", lookup_params, decode=wire.typed(Page[item]))
         return _match_new(page.objects, pending, [i for i in order if i not in found], known)
 
     for sent in range(resends + 1):
         todo = [i for i in order if i not in found]
         try:
             answer: Objects = yield wire.Call(
-                "POST", "snapshots/", body={"objects": [pending[i] for i in todo]},
-                decode=wire.typed(Objects[Snapshot]),
+                "POST", f"{path}/", body={"objects": [pending[i] for i in todo]},
+                decode=wire.typed(Objects[item]),
             )
         except errors.OutcomeUnknownError as exc:
             log.info("snapshot create answer lost (%s); looking the snapshots up by name for up to %g s", exc, grace)
@@ -208,7 +215,8 @@ def clone_name_stem(name: str) -> str:
 
 
 def clone_snapshot(
-    uuid: str, body: dict[str, Any], params: dict[str, str], *, grace: float = RECONCILE_GRACE
+    uuid: str, body: dict[str, Any], params: dict[str, str], *, grace: float = RECONCILE_GRACE,
+    path: str = "snapshots",
 ) -> wire.Plan:
     """Plan: clone a snapshot to a new drive.
 
@@ -216,7 +224,7 @@ def clone_snapshot(
     ``grace`` seconds and adopted when exactly one turned up; otherwise OutcomeUnknownError
     says which drive name to look for. A clone is never sent again here.
     """
-    snap: Snapshot = yield wire.Call("GET", f"snapshots/{uuid}/", decode=wire.typed(Snapshot))
+    snap: Snapshot = yield wire.Call("GET", f"{path}/{uuid}/", decode=wire.typed(Snapshot))
     expected = body.get("name") or snap.name or uuid
     stem = clone_name_stem(expected)
     lookup_params = {**wire.encode_filters({"name__contains": stem} if stem else {}), "limit": "0"}
@@ -232,7 +240,7 @@ def clone_snapshot(
     try:
         return (
             yield wire.Call(
-                "POST", f"snapshots/{uuid}/action/", {"do": "clone", **params}, body=body,
+                "POST", f"{path}/{uuid}/action/", {"do": "clone", **params}, body=body,
                 decode=decode_clone_answer,
             )
         )

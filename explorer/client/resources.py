@@ -1,4 +1,4 @@
-"""Resource namespaces (``client.snapshots``, ``.drives``, ``.jobs``, ``.tags``): each method builds a plan.
+"""Resource namespaces (``client.snapshots``, ``.remotesnapshots``, ``.drives``, ``.jobs``, ``.tags``): plans.
 
 The same namespace serves both clients: the sync driver returns results, the async one awaitables.
 """
@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from explorer import errors
 from explorer.client import deletion, paging, plans, reconcile, wire
-from explorer.client.models import Drive, Job, Snapshot, Tag
+from explorer.client.models import Drive, Job, RemoteSnapshot, Snapshot, Tag
 
 if TYPE_CHECKING:
     from explorer.client.api import _BaseClient
@@ -41,9 +41,12 @@ def _list_params(fields: Iterable[str] | None, filters: dict[str, Any]) -> dict[
 class Snapshots(_Resource):
     """``/snapshots/``. In the async client every method returns an awaitable (iter_pages an async iterator)."""
 
+    _path = "snapshots"
+    _item: type = Snapshot
+
     def list(
         self, *, fields: Iterable[str] | None = None, progress: Progress | None = None,
-        item_type: type = Snapshot, on_page: paging.PageHook | None = None, **filters
+        item_type: type | None = None, on_page: paging.PageHook | None = None, **filters
     ) -> list[Snapshot]:
         """Every snapshot once.
 
@@ -51,22 +54,27 @@ class Snapshots(_Resource):
         :class:`Snapshot`, e.g. a lighter one holding only what the caller reads.
         ``on_page(objects)`` sees each decoded page as it arrives (see ``paging.load_all``).
         """
-        return self._load("snapshots/detail/", item_type, _list_params(fields, filters), progress, on_page)
+        return self._load(f"{self._path}/detail/", item_type or self._item, _list_params(fields, filters), progress,
+                          on_page)
 
     def iter_pages(self, *, page_size: int = 500, **filters):
-        plan = paging.iter_pages("snapshots/detail/", Snapshot, wire.encode_filters(filters), page_size=page_size)
+        plan = paging.iter_pages(f"{self._path}/detail/", self._item, wire.encode_filters(filters),
+                                 page_size=page_size)
         return self._client._driver.stream(plan)
 
     def get(self, uuid: str) -> Snapshot:
-        return self._run(plans.get(plans.uuid_path("snapshots", uuid), Snapshot))
+        return self._run(plans.get(plans.uuid_path(self._path, uuid), self._item))
 
     def create(self, drive: str, *, name: str | None = None, meta: dict | None = None, tags: list | None = None):
         spec = {"drive": drive, "name": name, "meta": meta, "tags": tags}
-        plan = reconcile.create_snapshots([spec], grace=self._client.reconcile_grace)
-        return self._run(_first(plan))
+        return self._run(_first(self._create_plan([spec])))
 
     def create_many(self, specs: list[dict[str, Any]]) -> list[Snapshot]:
-        return self._run(reconcile.create_snapshots(list(specs), grace=self._client.reconcile_grace))
+        return self._run(self._create_plan(list(specs)))
+
+    def _create_plan(self, specs: list[dict[str, Any]]) -> wire.Plan:
+        return reconcile.create_snapshots(specs, grace=self._client.reconcile_grace, path=self._path,
+                                          item=self._item)
 
     def update(self, uuid: str, *, name: str | None = None, meta: dict | None = None, tags: list | None = None,
                drive: Any = None):
@@ -75,10 +83,10 @@ class Snapshots(_Resource):
         ``drive`` (a uuid or an object with one) saves the GET that otherwise looks it up.
         """
         body = plans.given(name=name, meta=meta, tags=None if tags is None else [getattr(t, "uuid", t) for t in tags])
-        return self._run(plans.update_snapshot(uuid, body, drive))
+        return self._run(plans.update_snapshot(uuid, body, drive, resource=self._path, item=self._item))
 
     def delete(self, uuid: str) -> None:
-        return self._run(plans.delete(plans.uuid_path("snapshots", uuid)))
+        return self._run(plans.delete(plans.uuid_path(self._path, uuid)))
 
     def delete_many(self, uuids: Iterable[str], *, check: bool = True) -> list[deletion.Deletion]:
         """Delete in bulk; one :class:`~explorer.client.deletion.Deletion` per uuid says what happened.
@@ -86,17 +94,35 @@ class Snapshots(_Resource):
         With ``check`` (the default) a uuid still there or of unknown outcome raises
         IncompleteDeletionError carrying every outcome; ``check=False`` returns them instead.
         """
-        return self._run(_checked(deletion.delete_snapshots(uuids), check))
+        return self._run(_checked(deletion.delete_snapshots(uuids, path=self._path), check))
 
     def clone(self, uuid: str, *, name: str | None = None, media: str | None = None,
               affinities: list[str] | None = None, avoid: Iterable[str] | None = None) -> Drive:
         body = {k: v for k, v in {"name": name, "media": media, "affinities": affinities}.items() if v is not None}
         params = {"avoid": ",".join(avoid)} if avoid else {}
-        plans.uuid_path("snapshots", uuid)
-        return self._run(reconcile.clone_snapshot(uuid, body, params, grace=self._client.reconcile_grace))
+        plans.uuid_path(self._path, uuid)
+        return self._run(reconcile.clone_snapshot(uuid, body, params, grace=self._client.reconcile_grace,
+                                                  path=self._path))
 
     def wait_for_status(self, uuid: str, status: str = "available", *, timeout: float = 600, poll: float = 1.0):
-        return self._run(plans.wait_for_status(uuid, status, timeout=timeout, poll=poll))
+        return self._run(plans.wait_for_status(uuid, status, timeout=timeout, poll=poll, resource=self._path,
+                                               item=self._item))
+
+
+class RemoteSnapshots(Snapshots):
+    """``/remotesnapshots/``: backups kept in another location, through the very same safe paths as snapshots.
+
+    A create names the ``location`` to keep the backup in; statuses are ``creating``,
+    ``transferring`` and ``available`` (edit, delete and clone only once available).
+    """
+
+    _path = "remotesnapshots"
+    _item = RemoteSnapshot
+
+    def create(self, drive: str, *, location: str, name: str | None = None, meta: dict | None = None,
+               tags: list | None = None) -> RemoteSnapshot:
+        spec = {"drive": drive, "location": location, "name": name, "meta": meta, "tags": tags}
+        return self._run(_first(self._create_plan([spec])))
 
 
 def _checked(plan: wire.Plan, check: bool) -> wire.Plan:
