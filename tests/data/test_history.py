@@ -157,14 +157,14 @@ def test_a_waiting_recorder_proceeds_when_the_lock_is_released(tmp_path, make):
     HistoryStore(path)
     proc = _hold_lock(path)
     store = HistoryStore.__new__(HistoryStore)
-    store.path, store.lock_timeout = path, 30
+    store.path, store.lock_timeout = path, 120  # a hang guard: the holder lets go right after the check below
     result = {}
     worker = threading.Thread(target=lambda: result.setdefault("r", store.record(_inv(make, 0, {"a": ("d1", 3)}))))
     worker.start()
     worker.join(0.5)  # not a sync sleep: half a second in which it must stay blocked on the other process
     assert worker.is_alive() and "r" not in result
-    proc.communicate("go\n", timeout=30)
-    worker.join(30)
+    proc.communicate("go\n", timeout=120)
+    worker.join(120)
     assert result["r"].total_bytes == 3
 
 
