@@ -82,6 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--format", choices=("csv", "parquet", "json"), required=True)
             p.add_argument("--output", metavar="PATH", required=True)
             p.add_argument("--frame", choices=("snapshots", "drives"), default="snapshots")
+        if name == "record":
+            p.add_argument("--parquet-dir", metavar="DIR",
+                           help="also append this observation to a Hive-partitioned Parquet folder "
+                                "(location=.../date=.../), as `history export` writes it")
         if name in ("export", "cost"):
             p.add_argument("--filter", metavar="Q", help="only snapshots matching Q, the TUI's filter language "
                            "(e.g. 'size>10GiB age>90d -tag:keep')")
@@ -103,6 +107,12 @@ def build_parser() -> argparse.ArgumentParser:
     _connection_flags(fc)
     fc.add_argument("--days", type=int, default=30, metavar="N", help="how far ahead (default 30)")
     fc.add_argument("--format", choices=("table", "json"), default="table")
+    hist = sub.add_parser("history", help="the observation history store (what `record` appends to)")
+    hist_sub = hist.add_subparsers(dest="history_command", metavar="ACTION", required=True)
+    hexp = hist_sub.add_parser("export", help="write the whole history as Hive-partitioned Parquet "
+                               "(location=CODE/date=YYYY-MM-DD/), readable by DuckDB, Spark and Trino as it is")
+    hexp.add_argument("--output", metavar="DIR", required=True, help="the folder (created 0700; files 0600)")
+    hexp.add_argument("--store", metavar="PATH", help="the DuckDB history file (default: the user data directory's)")
     rep = sub.add_parser("report", help="write a self-contained HTML report (costs, growth, big and old snapshots)")
     _connection_flags(rep)
     rep.add_argument("--output", metavar="FILE.html", required=True, help="where to write it (opens offline)")
@@ -122,6 +132,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from explorer.emulator.main import run
         elif args.command == "report":
             from explorer.report import run
+        elif args.command == "history":
+            from explorer.data.partitioned import run
         else:
             from explorer.data.commands import run
         return run(args) or 0

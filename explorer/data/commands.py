@@ -156,7 +156,7 @@ def export(inv: Inventory, frame_name: str, fmt: str, output: str | Path, filter
     return len(frame)
 
 
-def _record(inv: Inventory) -> str:
+def _record(inv: Inventory, parquet_dir: str | None = None) -> str:
     from explorer.data.history import HistoryStore
     from explorer.data.report import record_report
     from explorer.data.units import human_bytes
@@ -164,6 +164,11 @@ def _record(inv: Inventory) -> str:
     store = HistoryStore()
     result = store.record(inv)
     text = record_report(result, inv)
+    if parquet_dir:
+        from explorer.data.partitioned import append_latest
+
+        written = append_latest(store, parquet_dir, result.record_id)
+        text += f"\nappended {written.rows:,} rows to {written.path}"
     recs = store.records(source=inv.source)
     if len(recs) >= 2:
         d = store.diff(recs["observed_at"].iloc[-2], source=inv.source)
@@ -189,7 +194,7 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
     elif args.command == "cost":
         print(_cost(inv, args), file=out)
     elif args.command == "record":
-        print(_record(inv), file=out)
+        print(_record(inv, getattr(args, "parquet_dir", None)), file=out)
     else:
         raise ValidationError(f"unknown data command {args.command!r}")
     return 0

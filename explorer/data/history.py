@@ -245,6 +245,31 @@ class HistoryStore:
         )
 
 
+    def record_tables(self, *, source: Source | None = None, record_id: int | None = None
+                      ) -> Iterator[tuple[pd.Series, pa.Table]]:
+        """Each record (a `records()` row; or just `record_id`) with its observations as Arrow, oldest first.
+
+        For exports. The table's columns: record_id, observed_at, source_key, endpoint, account,
+        demo, uuid, drive_uuid, allocated_size, status; rows in uuid order. One connection for all.
+        """
+        recs = self.records(source=source)
+        if record_id is not None:
+            recs = recs[recs["record_id"] == record_id]
+        with self._connect() as con:
+            for _, rec in recs.iterrows():
+                rel = con.sql(_RECORD_ROWS_SQL, params=[int(rec["record_id"])])
+                # DuckDB 2 names it to_arrow_table, 1.x arrow (pyproject allows both).
+                table = (getattr(rel, "to_arrow_table", None) or rel.arrow)()
+                yield rec, table
+
+
+_RECORD_ROWS_SQL = """
+select r.record_id, o.observed_at, r.source_key, r.endpoint, r.account, r.demo,
+       o.uuid, o.drive_uuid, o.allocated_size, o.status
+from observations o join records r using (record_id) where o.record_id = ? order by o.uuid
+"""
+
+
 def recorded_growth(source: Source, drive_uuids: Iterable[str] | None = None, *,
                     history: HistoryStore | None = None) -> tuple[pd.DataFrame | None, str | None]:
     """Observed growth of `source`'s account (optionally of some drives) for a chart, read-only.
