@@ -13,11 +13,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from explorer.data.inventory import Inventory
+
+if TYPE_CHECKING:
+    from explorer.data.cost import DeletionSavings
 from explorer.errors import ValidationError
 
 #: Reasons in the order they are listed.
@@ -216,42 +220,46 @@ def plan_retention(inv: Inventory, rules: RetentionRules, *, drives: list[str] |
     return RetentionPlan(now=now, rules=rules, snapshots=frame)
 
 
-def plan_money(inv: Inventory, plan: RetentionPlan) -> tuple[pd.DataFrame, object]:
+def plan_money(inv: Inventory, plan: RetentionPlan) -> tuple[pd.DataFrame, DeletionSavings]:
     """(per-drive frame, totals as :class:`~explorer.data.cost.DeletionSavings`) for the plan's deletions.
 
     Per drive: drive_uuid, drive_name, resource, kept, deleted, bytes_freed, saves_now,
-    value_at_subscription (monthly, in the account's currency). Saving money now is an
-    account-wide effect per storage type (only burst is saved), so each drive gets the
-    share of its type's saving that its freed bytes make up; the drives add up to the totals.
+    value_at_subscription (monthly, in the account's currency; NaN when the price is unknown).
+    Both come from `deletion_savings` per storage type: value at subscription is linear in the
+    bytes, and saving money now is an account-wide effect per type (only burst is saved), so
+    each drive gets the share of its type's amounts that its freed bytes make up; the drives
+    add up to the totals.
     """
-    from explorer.data.cost import deletion_savings, snapshot_costs
+    from explorer.data.cost import DEFAULT_RESOURCE, deletion_savings
 
     snaps = plan.snapshots
     delete = ~snaps["keep"].to_numpy(bool)
     savings = deletion_savings(inv, snaps.loc[delete, "uuid"].to_numpy(dtype=object).tolist())
-    part = snapshot_costs(inv).iloc[snaps["row"].to_numpy()]
+    # Billed as the drive's storage type, the API's default when the drive is unknown (as data.cost does).
+    resource = inv.snapshots["storage_type"].astype(object).to_numpy()[snaps["row"].to_numpy()]
     frame = pd.DataFrame({
         "drive_uuid": snaps["drive_uuid"].fillna("").to_numpy(object),
         "drive_name": snaps["drive_name"].to_numpy(object),
-        "resource": part["resource"].to_numpy(object),
+        "resource": np.where(pd.isna(resource), DEFAULT_RESOURCE, resource),
         "kept": (~delete).astype(np.int64), "deleted": delete.astype(np.int64),
         "bytes_freed": np.where(delete, snaps["allocated_size"].to_numpy("float64", na_value=0.0), 0.0),
-        "value_at_subscription": np.where(
-            delete, part["monthly_cost_subscription"].to_numpy("float64", na_value=np.nan), 0.0),
     })
     g = frame.groupby("drive_uuid", sort=True)
     per = pd.DataFrame({
         "drive_name": g["drive_name"].first(), "resource": g["resource"].first(), "kept": g["kept"].sum(),
         "deleted": g["deleted"].sum(), "bytes_freed": g["bytes_freed"].sum().astype(np.int64),
-        "value_at_subscription": g["value_at_subscription"].sum(min_count=1).fillna(0.0),
     })
     by_res = savings.by_resource.set_index("resource")
-    share = np.zeros(len(per))
+    saves, value = np.zeros(len(per)), np.zeros(len(per))
     for res, row in by_res.iterrows():
         on = (per["resource"] == res).to_numpy(bool)
         if row["bytes_freed"]:
-            share[on] = per.loc[on, "bytes_freed"].to_numpy("float64") / float(row["bytes_freed"]) \
-                * float(row["saves_now_monthly"])
-    per["saves_now"] = share
-    per = per.reset_index()
-    return per, savings
+            share = per.loc[on, "bytes_freed"].to_numpy("float64") / float(row["bytes_freed"])
+            saves[on] = share * _float(row["saves_now_monthly"])
+            value[on] = share * _float(row["monthly_cost_subscription"])
+    per["saves_now"], per["value_at_subscription"] = saves, value
+    return per.reset_index(), savings
+
+
+def _float(x) -> float:
+    return float("nan") if pd.isna(x) else float(x)
