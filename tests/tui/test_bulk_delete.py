@@ -1,4 +1,4 @@
-"""Large deletes need the count typed; bulk results are one summary line plus one line per failure (Pilot, keys only)."""
+"""Large deletes need the count typed; bulk results: one summary line plus one line per failure (Pilot, keys only)."""
 
 from __future__ import annotations
 

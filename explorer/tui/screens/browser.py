@@ -6,21 +6,24 @@ from typing import ClassVar
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Input
+from textual.worker import Worker, WorkerState
 
 from explorer.data import Inventory, Source, drive_growth
-from explorer.data.query import Query, QueryError, parse_query
+from explorer.data.query import Query
 from explorer.tui.messages import ActionFinished, InventoryLoaded, LoadProgress
 from explorer.tui.screens.growth import GrowthScreen
 from explorer.tui.screens.help import HelpScreen
 from explorer.tui.screens.owners import OWNER_BINDINGS, OwnersMixin
 from explorer.tui.screens.panes import PanesMixin
 from explorer.tui.screens.reports import ReportsMixin
+from explorer.tui.screens.typeahead import TypeAheadMixin
 from explorer.tui.screens.write_actions import WriteActionsMixin
 from explorer.tui.view import COLUMNS, SORTABLE, Prepared, SnapshotView, prepare
 from explorer.tui.widgets.detail_pane import DetailPane
@@ -33,7 +36,8 @@ from explorer.tui.widgets.summary import SummaryBar
 from explorer.tui.widgets.title_bar import TitleBar
 from explorer.tui.workers import WorkersMixin
 
-class BrowserScreen(PanesMixin, WriteActionsMixin, OwnersMixin, ReportsMixin, WorkersMixin, Screen):
+
+class BrowserScreen(PanesMixin, TypeAheadMixin, WriteActionsMixin, OwnersMixin, ReportsMixin, WorkersMixin, Screen):
     """Holds the UI state (inventory, view, filter, drive, marks); widgets only display it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -155,17 +159,23 @@ class BrowserScreen(PanesMixin, WriteActionsMixin, OwnersMixin, ReportsMixin, Wo
         self.query_one(DrivesPane).show(inventory.drives, prepared.drive_costs, inventory.currency)
         self._fit_layout()
 
-    def _refresh_view(self, *, keep_uuid: str | None = None, cursor_row: int | None = None) -> None:
+    def _refresh_view(self, *, keep_uuid: str | None = None, cursor_row: int | None = None,
+                      selected: tuple[np.ndarray, pa.Table] | None = None) -> None:
+        """`selected`: positions and rows the type-ahead worker computed for the current state (else computed here)."""
         if self.view is None:
             return
         table = self.table
-        self.positions = self.view.select(self.query_, self.drive_uuid, table.sort_key, table.sort_descending)
+        if selected is None:
+            self.positions = self.view.select(self.query_, self.drive_uuid, table.sort_key, table.sort_descending)
+        else:
+            self.positions = selected[0]
         marked = self._marked_mask()
         row = table.cursor_row if cursor_row is None else cursor_row
         if keep_uuid is not None and keep_uuid in self.view.position:
             hits = np.flatnonzero(self.positions == self.view.position[keep_uuid])
             row = int(hits[0]) if len(hits) else row
-        table.show(self.view.arrow(self.positions, marked), cursor_row=row, widths=self.view.widths)
+        rows = self.view.arrow(self.positions, marked) if selected is None else selected[1]
+        table.show(rows, cursor_row=row, widths=self.view.widths)
         status = self.query_one(StatusLine)
         status.shown, status.total = len(self.positions), len(self.view)
         status.marked = len(self.marks)
@@ -208,14 +218,7 @@ class BrowserScreen(PanesMixin, WriteActionsMixin, OwnersMixin, ReportsMixin, Wo
 
     @on(Input.Changed, "#filter-input")
     def _filter_changed(self, event: Input.Changed) -> None:
-        bar = self.query_one(FilterBar)
-        try:
-            self.query_ = parse_query(event.value)
-        except QueryError as exc:
-            bar.show_error(str(exc))  # keep showing the last good result while the term is unfinished
-            return
-        bar.show_error("")
-        self._refresh_view(cursor_row=0)
+        self.filter_as_typed(event.value)  # off the event loop; a newer keystroke supersedes it
 
     @on(Input.Submitted, "#filter-input")
     def _filter_submitted(self, event: Input.Submitted) -> None:
@@ -252,6 +255,12 @@ class BrowserScreen(PanesMixin, WriteActionsMixin, OwnersMixin, ReportsMixin, Wo
             creating = message.inventory.snapshots.loc[message.inventory.snapshots["status"] == "creating", "uuid"]
             if len(creating):
                 self.watch_creating(list(creating))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # Besides ReportsMixin's handler (Textual calls both): a first load that fails must not leave
+        # the summary on "Loading…".
+        if event.state == WorkerState.ERROR and event.worker.group == "load" and self.view is None:
+            self.query_one(SummaryBar).show_failure(event.worker.error, self.source.endpoint)
 
     # ----- key actions --------------------------------------------------------------------------------
 
