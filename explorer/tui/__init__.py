@@ -17,13 +17,15 @@ def make_app(
     inventory: Inventory | None = None,
     poll_seconds: float = 1.0,
     load_on_start: bool = True,
+    close_client: bool = False,
 ) -> SnapshotExplorerApp:
     """Build the app around an async client (or `client=None` to show a given, e.g. cached, inventory read-only).
 
     `source` says where the data comes from (badges); by default it is taken from the
     client or the inventory. `poll_seconds` is how often creating snapshots and clone
     jobs are polled. `load_on_start=False` shows the given inventory without fetching
-    (screenshots; a reload still happens on `r`).
+    (screenshots; a reload still happens on `r`). `close_client=True`: the app closes the client
+    on its own event loop as it ends (the CLI's; tests keep using theirs after the app).
     """
     from explorer.data import inventory_source
     from explorer.tui.app import SnapshotExplorerApp
@@ -33,7 +35,7 @@ def make_app(
     if client is None and inventory is None:
         raise ValueError("make_app needs a client or an inventory")
     return SnapshotExplorerApp(client, source=source, read_only=read_only, inventory=inventory,
-                               poll_seconds=poll_seconds, load_on_start=load_on_start)
+                               poll_seconds=poll_seconds, load_on_start=load_on_start, close_client=close_client)
 
 
 __all__ = ["make_app"]

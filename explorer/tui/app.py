@@ -23,9 +23,12 @@ class SnapshotExplorerApp(App[None]):
     TITLE = "Snapshot Explorer"
 
     def __init__(self, client, *, source: Source, read_only: bool = False, inventory: Inventory | None = None,
-                 poll_seconds: float = 1.0, load_on_start: bool = True) -> None:
+                 poll_seconds: float = 1.0, load_on_start: bool = True, close_client: bool = False) -> None:
         super().__init__()
         self.client = client
+        #: close the (async) client on the app's own event loop as it ends: its connections belong to that
+        #: loop, and closing them after it has gone leaves unclosed transports behind (`-X dev` warns)
+        self.close_client = close_client
         self.source = source
         self.read_only = read_only
         self.browser = BrowserScreen(client, source=source, read_only=read_only, inventory=inventory,
@@ -33,6 +36,10 @@ class SnapshotExplorerApp(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(self.browser)
+
+    async def on_unmount(self) -> None:
+        if self.close_client and self.client is not None:
+            await self.client.aclose()
 
     async def on_event(self, event: events.Event) -> None:
         # A key typed right after `q` arrives once the screens are gone: Textual would fail on it.

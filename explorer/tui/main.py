@@ -31,6 +31,6 @@ def run(args: Any) -> int:
 
     with open_session(settings, asynchronous=True) as session:
         source = inventory_source(session.source)
-        app = make_app(session.client, read_only=read_only, source=source)
+        app = make_app(session.client, read_only=read_only, source=source, close_client=True)
         app.run()
     return app.return_code or 0

@@ -83,3 +83,43 @@ def test_offline_never_asks_for_a_password_and_demo_picks_the_demo_cache(capture
     newer, demo_app = captured
     assert len(newer.browser.inventory.snapshots) == 7 and newer.source.account == "me"
     assert len(demo_app.browser.inventory.snapshots) == 12 and demo_app.source.demo and demo_app.source.offline
+
+
+QUIT_WHEN_LOADED = """
+import asyncio
+import gc
+from explorer.cli import build_parser
+from explorer.tui import main
+from explorer.tui.app import SnapshotExplorerApp
+
+real_run = SnapshotExplorerApp.run
+
+def run(self, *args, **kwargs):
+    async def quit_when_loaded():
+        b = self.browser
+        while not (b.full_generation == b.generation > 0):
+            await asyncio.sleep(0.02)
+        self.exit()
+    self.call_later(lambda: self.run_worker(quit_when_loaded()))
+    return real_run(self, headless=True)
+
+SnapshotExplorerApp.run = run
+code = main.run(build_parser().parse_args(["tui"]))
+gc.collect()  # a transport left open warns when collected: now, not maybe at interpreter exit
+raise SystemExit(code)
+"""
+
+
+def test_quitting_leaves_no_unclosed_connection_behind(tmp_path):
+    """`python -X dev`: the demo TUI loads (many concurrent requests), quits, and no transport is left open."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "SNAPSHOT_EXPLORER_DATA_DIR": str(tmp_path), "HOME": str(tmp_path)}  # no credentials: demo
+    for name in [n for n in env if n.startswith("CLOUDSIGMA_")]:
+        env.pop(name)
+    done = subprocess.run([sys.executable, "-X", "dev", "-c", QUIT_WHEN_LOADED], env=env, capture_output=True,
+                          text=True, timeout=180)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "ResourceWarning" not in done.stderr, done.stderr[-2000:]

@@ -64,6 +64,22 @@ class SummaryBar(Static):
         self._texts = summary_texts(summary)
         self._fit()
 
+    def show_failure(self, error: Exception, endpoint: str) -> None:
+        """The first load failed: say so here too (the notice says why and what to do), never "Loading…" forever."""
+        from explorer.errors import ApiError, AuthenticationError, TransportError
+
+        if isinstance(error, AuthenticationError):
+            why = "CloudSigma refused the credentials"
+        elif isinstance(error, ApiError):
+            why = f"CloudSigma answered HTTP {error.status_code}"
+        elif isinstance(error, TransportError):
+            why = f"could not reach {endpoint}"
+        else:
+            why = str(error)
+        self.set_class(False, "-bursting")
+        self._texts = [f"Not loaded: {why} · r retries", f"Not loaded: {why}", "Not loaded · r retries"]
+        self._fit()
+
     def on_resize(self) -> None:
         self._fit()
 
