@@ -95,13 +95,13 @@ class ConfirmDeleteScreen(ModalScreen[bool]):
             more = f"\n  … and {count - show:,} more" if count > show else ""
             yield tight(Static(shown + more, id="delete-names", markup=False), short, margin=0)
             if p.bursting:
-                saves = f"Saves {money(p.saves_now_monthly, p.currency)} per month now (the account is bursting)."
+                saves = f"Saves now {money(p.saves_now_monthly, p.currency)} per month (the account is bursting)."
             else:
                 saves = "Saves nothing now: the account is within its subscription (frees subscribed space)."
             yield Static(
-                f"Frees {human_bytes(p.bytes_freed)} · monthly cost "
-                f"{money(p.monthly_cost_subscription, p.currency)} at subscription price, "
-                f"{money(p.monthly_cost_burst, p.currency)} at burst price.\n{saves}",
+                f"Frees {human_bytes(p.bytes_freed)} · value {money(p.monthly_cost_subscription, p.currency)}/month "
+                f"at subscription price ({money(p.monthly_cost_burst, p.currency)}/month at burst price, if none "
+                f"of it were subscribed).\n{saves}",
                 id="delete-cost", markup=False,
             )
             if p.hidden_by_filter:
