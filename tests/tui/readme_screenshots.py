@@ -22,6 +22,7 @@ from explorer.tui import make_app  # noqa: E402
 
 OUT = ROOT / "docs" / "img"
 SIZE = (204, 46)
+SMALL = (80, 24)
 
 
 async def shoot(handle) -> None:
@@ -43,6 +44,14 @@ async def shoot(handle) -> None:
             await pilot.pause(0.05)
         await pilot.pause(0.2)
         app.save_screenshot("tui-growth.svg", str(OUT))
+    # An ordinary 80x24 terminal: the side pane steps aside, the table keeps size, age and money.
+    small = make_app(client, source=source)
+    async with small.run_test(size=SMALL) as pilot:
+        b = small.browser
+        while b.full_generation != b.generation or b.generation == 0:
+            await pilot.pause(0.05)
+        await pilot.press("slash", *"size>1GiB", "enter", "down")
+        small.save_screenshot("tui-80x24.svg", str(OUT))
     await client.aclose()
 
 
@@ -56,10 +65,27 @@ def record_history(handle, days: int = 6) -> None:
             handle.advance(days=1)
 
 
+def on_emulator_time(handle) -> None:
+    """Inventories are taken "now" on the emulator's clock, which `record_history` moves days ahead: else the
+    newest snapshots would be in the future (age 0s) and the week of records would share one real instant."""
+    import pandas as pd
+
+    from explorer.data import load
+
+    real_build = load.build_inventory
+
+    def build_inventory(*args, loaded_at=None, **kwargs):
+        return real_build(*args, loaded_at=loaded_at if loaded_at is not None else pd.Timestamp(handle.now()),
+                          **kwargs)
+
+    load.build_inventory = build_inventory
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as data, running_emulator(seed=1) as handle:
         os.environ["SNAPSHOT_EXPLORER_DATA_DIR"] = data  # never the user's own history or cache
+        on_emulator_time(handle)
         record_history(handle)
         asyncio.run(shoot(handle))
     print("\n".join(str(p) for p in sorted(OUT.glob("tui-*.svg"))))
