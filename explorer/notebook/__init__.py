@@ -28,12 +28,13 @@ _EXPORTS = {
     "top_drives": "explorer.notebook.series",
     "drive_labels": "explorer.notebook.series",
     "figure_to_svg": "explorer.notebook.svg",
+    "embed_plotly": "explorer.notebook.live",
 }
 
 __all__ = [  # noqa: RUF022 - grouped as in _EXPORTS, spelled out so linters see the lazy names
     "connect", "close", "growth_dashboard", "GrowthDashboard", "cost_dashboard", "CostDashboard",
     "growth_figure", "bytes_by_drive_figure", "cost_by_drive_figure", "storage_type_figure", "burst_figure",
-    "top_drives", "drive_labels", "figure_to_svg",
+    "top_drives", "drive_labels", "figure_to_svg", "embed_plotly",
 ]
 
 if TYPE_CHECKING:
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     from explorer.notebook.cost_figures import burst_figure, cost_by_drive_figure, storage_type_figure
     from explorer.notebook.figures import bytes_by_drive_figure, growth_figure
     from explorer.notebook.growth import GrowthDashboard, growth_dashboard
+    from explorer.notebook.live import embed_plotly
     from explorer.notebook.loader import close, connect
     from explorer.notebook.series import drive_labels, top_drives
     from explorer.notebook.svg import figure_to_svg

@@ -61,13 +61,26 @@ def _esm() -> str:
 class LiveFigure(go.FigureWidget):
     """A FigureWidget that fills the output's width, follows window resizes and reports its first drawing."""
 
+    # A class trait, so the first state the front end gets has it (a later _esm would reload the view).
+    _esm = _esm()
+
+    _defer_open = True
+
     def __init__(self, fig: go.Figure | None = None, **kwargs):
         super().__init__(fig, **kwargs)
-        self._esm = _esm()
+        # plotly's FigureWidget opens its comm empty and sends the traces and layout just after. JupyterLab builds
+        # the model while its 5 MB module loads, and updates that arrive meanwhile are lost: the chart drew empty.
+        # So the comm opens only now, with the whole figure in its first state.
         self._config = {**(self._config or {}), "responsive": True, "displaylogo": False}
+        self._defer_open = False
+        self.open()
         self._rendered = 0  # front-end views drawn so far
         self._on_rendered: list = []
         self.on_msg(self._front_end_message)
+
+    def open(self) -> None:
+        if not self._defer_open:
+            super().open()
 
     def _front_end_message(self, _widget, content, _buffers) -> None:
         if isinstance(content, dict) and content.get("event") == "rendered":
@@ -117,3 +130,12 @@ class StaticCopy:
         from IPython.display import update_display
 
         update_display({"text/html": ""}, raw=True, display_id=self.display_id)
+
+
+def embed_plotly() -> None:
+    """Charts shown from now on carry a static copy too, with plotly.js embedded once in the notebook.
+
+    JupyterLab keeps drawing the interactive plotly mimetype; `jupyter nbconvert --to html` (which
+    drops that mimetype) shows the static copy, and the page needs no network to draw it.
+    """
+    pio.renderers.default = "plotly_mimetype+notebook"
