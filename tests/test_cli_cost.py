@@ -44,7 +44,8 @@ def run(fleet, tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("home")
     env = {k: v for k, v in os.environ.items() if not k.startswith("CLOUDSIGMA_")}
     env.update(CLOUDSIGMA_API_ENDPOINT=fleet.url, CLOUDSIGMA_USERNAME=fleet.username,
-               CLOUDSIGMA_PASSWORD=fleet.password, HOME=str(tmp_path), SNAPSHOT_EXPLORER_DATA_DIR=str(tmp_path / "data"))
+               CLOUDSIGMA_PASSWORD=fleet.password, HOME=str(tmp_path),
+               SNAPSHOT_EXPLORER_DATA_DIR=str(tmp_path / "data"))
 
     def run(*args: str) -> subprocess.CompletedProcess:
         out = subprocess.run([SCRIPT, *args], capture_output=True, text=True, env=env, timeout=120)

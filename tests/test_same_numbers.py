@@ -48,9 +48,9 @@ async def _wait_drawn(pilot, *patterns: str) -> str:
 async def test_tui_cli_and_notebook_show_the_same_money(tmp_path, monkeypatch):
     data = tmp_path / "data"
     monkeypatch.setenv("SNAPSHOT_EXPLORER_DATA_DIR", str(data))
-    with running_emulator(seed=5, drives=6, snapshots=40) as fleet:
-        with CloudSigmaClient(fleet.url, username=fleet.username, password=fleet.password) as client:
-            save_cached_inventory(load_inventory(client))  # one frozen inventory (the emulator's drives keep writing)
+    with running_emulator(seed=5, drives=6, snapshots=40) as fleet, \
+            CloudSigmaClient(fleet.url, username=fleet.username, password=fleet.password) as client:
+        save_cached_inventory(load_inventory(client))  # one frozen inventory (the emulator's drives keep writing)
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("CLOUDSIGMA_")}
     env.update(HOME=str(tmp_path), SNAPSHOT_EXPLORER_DATA_DIR=str(data))
@@ -78,3 +78,10 @@ async def test_tui_cli_and_notebook_show_the_same_money(tmp_path, monkeypatch):
         screen = await _wait_drawn(pilot, rf"value {re.escape(value)}/mo(nth)?\b",
                                    rf"burst now (from snapshots )?{re.escape(burst_now)}/mo(nth)?\b")
         assert "at burst price" not in screen  # the if-unsubscribed figure is never a headline
+        await pilot.press("o")  # cost by owner: the same rows as `cost`'s owners
+        screen = await _wait_drawn(pilot, "Cost by owner")
+        for owner in doc["owners"]:
+            row = rf"\b{re.escape(owner['owner'])}\s+{owner['snapshots']:,}\s.*" \
+                  rf"{re.escape(money(owner['value_at_subscription'], cur))}\s+" \
+                  rf"{re.escape(money(owner['burst_now_from_snapshots'], cur))}"
+            assert re.search(row, screen), (owner, screen)
