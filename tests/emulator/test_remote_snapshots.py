@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
+import msgspec
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from explorer.emulator import DEMO_PASSWORD, DEMO_USERNAME, create_app
 from tests.emulator.conftest import a_drive, advance, all_of, make_client
+from tests.emulator.test_bad_bodies import fingerprint
+from tests.emulator.test_fuzz import FUZZ, UNKNOWN, _check, _fill, _filled, _ids, bodies
 
 PHASE = 60.0  # each of creating and transferring lasts this long on the simulated clock
 
@@ -217,3 +224,37 @@ def test_they_persist_across_a_restart(tmp_path):
     assert again.state.emu.location.code == "LON"
     assert dict(again.state.emu.accounts[DEMO_USERNAME].remotesnapshots.raw) == saved
     again.state.emu.close()
+
+
+REMOTE_WRITES = [("POST", "remotesnapshots/"), ("PUT", "remotesnapshots/"), ("DELETE", "remotesnapshots/"),
+                 ("PUT", "remotesnapshots/{s}/"), ("DELETE", "remotesnapshots/{s}/"),
+                 ("POST", "remotesnapshots/{s}/action/?do=clone"), ("POST", "remotesnapshots/{s}/action/"),
+                 ("PATCH", "remotesnapshots/{s}/")]
+_remote_items = st.fixed_dictionaries({}, optional={
+    "drive": st.sampled_from(["{d}", UNKNOWN, 7, None]), "location": st.sampled_from(["ZRH", "zrh", "FRA", "TYO", 7]),
+    "uuid": st.sampled_from(["{s}", "{d}", UNKNOWN]), "name": st.text(max_size=8) | st.just("n" * 256),
+    "meta": st.dictionaries(st.text(max_size=40), st.text(max_size=4) | st.integers(), max_size=2),
+    "tags": st.lists(st.sampled_from(["{t}", UNKNOWN, "bad"]), max_size=2)})
+_remote_bodies = st.one_of(bodies, _remote_items.map(lambda v: ("json", v)),
+                           st.lists(_remote_items, min_size=1, max_size=3).map(lambda v: ("json", {"objects": v})))
+
+
+@FUZZ
+@given(route=st.sampled_from(REMOTE_WRITES), body=_remote_bodies, who=st.sampled_from(["own", "other", "broken"]))
+def test_every_remote_write_answers_2xx_or_a_documented_4xx_and_a_refusal_changes_nothing(route, body, who):
+    async def run():
+        app = create_app(seed=3, drives=4, snapshots=16, transition_seconds=3600, location="FRA",
+                         users=[(DEMO_USERNAME, DEMO_PASSWORD), ("other@example.com", "other-password")])
+        async with make_client(app) as client, make_client(app, auth=("other@example.com", "other-password")) as other:
+            ids = await _ids(other if who == "other" else client, who)
+            if who == "own":
+                ids["s"] = (await client.get("remotesnapshots/", params={"limit": 1})).json()["objects"][0]["uuid"]
+            method, path = route
+            kind, value = body
+            content = msgspec.json.encode(_filled(value, ids)) if kind == "json" else value
+            before = fingerprint(app)
+            r = await client.request(method, _fill(path, ids), content=content,
+                                     headers={"content-type": "application/json"})
+            _check(r, app, before)
+
+    asyncio.run(run())
