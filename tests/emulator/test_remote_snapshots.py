@@ -258,3 +258,14 @@ def test_every_remote_write_answers_2xx_or_a_documented_4xx_and_a_refusal_change
             _check(r, app, before)
 
     asyncio.run(run())
+
+
+async def test_tags_on_remote_snapshots_are_listed_and_removed_with_the_tag(app, client):
+    obj = (await all_of(client, "remotesnapshots/"))[0]
+    tag = (await client.post("tags/", json={"name": "offsite", "resources": [obj["uuid"]]})).json()["objects"][0]
+    assert [(r["res_type"], r["uuid"]) for r in tag["resources"]] == [("remotesnapshots", obj["uuid"])]
+    tagged = (await client.get(f"remotesnapshots/{obj['uuid']}/")).json()["tags"]
+    assert [t["uuid"] for t in tagged] == [tag["uuid"]]
+    assert [o["uuid"] for o in await all_of(client, "remotesnapshots/", tag__name="offsite")] == [obj["uuid"]]
+    assert (await client.delete(f"tags/{tag['uuid']}/")).status_code == 204
+    assert (await client.get(f"remotesnapshots/{obj['uuid']}/")).json()["tags"] == []

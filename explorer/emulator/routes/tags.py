@@ -19,7 +19,8 @@ from explorer.emulator.wire import (
     validation,
 )
 
-TAGGABLE = ("drives", "snapshots")
+# Remote snapshots carry tags too (their documented create body has `tags`).
+TAGGABLE = ("drives", "snapshots", "remotesnapshots")
 
 
 def _resources(acct: Account, tag_uuid: str, kind: str | None = None) -> list[dict]:
@@ -37,12 +38,12 @@ def _full(acct: Account, tag: dict) -> dict:
 
 
 def _resources_of(acct: Account, resources) -> set[str]:
-    """Validate a tag's `resources` (uuids of the caller's drives or snapshots) without changing anything."""
+    """Validate a tag's `resources` (uuids of the caller's drives, snapshots or remote snapshots); change nothing."""
     if not isinstance(resources, list):
         raise validation("resources", "Resources must be a list of uuids")
     wanted = {uuid_of(r, "resources") for r in resources}
     for u in wanted:
-        if u not in acct.drives and u not in acct.snapshots:
+        if not any(u in acct.collections[kind] for kind in TAGGABLE):
             raise notexist(u, "resources")
     return wanted
 
