@@ -74,3 +74,23 @@ async def test_growth_view_draws_the_forecast_band_after_the_series():
         plot = screen.query_one("#growth-bytes").render().plain
         assert "forecast high" in plot and "forecast low" in plot and "reconstructed" in plot
         assert screen.band["timestamp"].iloc[0] == app.browser.inventory.loaded_at
+
+
+async def test_with_a_drive_chosen_the_plan_covers_only_that_drive():
+    inv = make_inventory(60)
+    app = make_app(None, inventory=inv)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("1", "down", "enter")  # choose the first drive in the drives pane
+        await wait_until(pilot, lambda: app.browser.drive_uuid is not None, what="the drive narrowing")
+        drive = app.browser.drive_uuid
+        name = inv.drives.set_index("uuid").loc[drive, "name"]
+        await pilot.press("p")
+        screen = app.screen
+        assert isinstance(screen, RetentionScreen)
+        await wait_until(pilot, lambda: "deletes" in _text(screen, "#retention-preview"), what="the preview")
+        assert f"Retention plan for {name}" in _text(screen, "#dialog-title")
+        ours = inv.snapshots[(inv.snapshots["drive_uuid"] == drive) & (inv.snapshots["status"] == "available")]
+        assert len(_plan_column(screen)) == len(ours)
+        assert {str(screen.query_one("#retention-plan").get_row_at(i)[1])
+                for i in range(len(ours))} == {name}
