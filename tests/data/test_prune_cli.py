@@ -178,3 +178,16 @@ def test_forecast_json_is_the_documented_shape(account):
 def test_forecast_refuses_a_bad_horizon(account):
     r = cli("forecast", "--days", "0")
     assert r.returncode == 2 and "--days needs a whole number of days" in r.stderr
+
+
+def test_filter_limits_the_scope_to_matching_snapshots(account):
+    with account.state.lock:
+        acct = account.state.accounts[account.username]
+        keep_tag = next(t["uuid"] for t in acct.tags if t["name"] == "keep")
+        untagged = {s["uuid"] for s in acct.snapshots if keep_tag not in {t["uuid"] for t in s["tags"]}}
+    assert 0 < len(untagged) < 60
+    r = cli("prune", *RULES, "--filter=-tag:keep", "--format", "json")  # = : the value starts with -
+    assert r.returncode == 0, r.stderr
+    plan = json.loads(r.stdout)
+    assert {d["uuid"] for d in plan["delete"]} | {k["uuid"] for k in plan["keep"]} == untagged
+    assert not any("tag" in k["reasons"] for k in plan["keep"])  # the tagged ones are out of scope
