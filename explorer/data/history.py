@@ -252,10 +252,13 @@ class HistoryStore:
         For exports. The table's columns: record_id, observed_at, source_key, endpoint, account,
         demo, uuid, drive_uuid, allocated_size, status; rows in uuid order. One connection for all.
         """
-        recs = self.records(source=source)
+        where, params = self._where(source)
         if record_id is not None:
-            recs = recs[recs["record_id"] == record_id]
-        with self._connect() as con:
+            where = f"{where} and record_id = ?" if where else "where record_id = ?"
+            params.append(record_id)
+        with self._connect() as con:  # one connection: opening the file costs more than a record's rows
+            recs = con.execute(f"select * from records {where} order by record_id", params).df()
+            recs["observed_at"] = recs["observed_at"].astype(schema.UTC_TIME)
             for _, rec in recs.iterrows():
                 rel = con.sql(_RECORD_ROWS_SQL, params=[int(rec["record_id"])])
                 # DuckDB 2 names it to_arrow_table, 1.x arrow (pyproject allows both).
