@@ -22,6 +22,12 @@ _EXPORTS = {
     "DeletionSavings": "explorer.data.cost",
     "price_per_byte_second": "explorer.data.cost",
     "snapshot_resources_bursting": "explorer.data.cost",
+    "cost_totals": "explorer.data.cost",
+    "CostTotals": "explorer.data.cost",
+    "OwnerRule": "explorer.data.owners",
+    "owner_costs": "explorer.data.owners",
+    "QueryError": "explorer.data.query",
+    "parse_query": "explorer.data.query",
     "drive_growth": "explorer.data.growth",
     "HistoryStore": "explorer.data.history",
     "HistoryDiff": "explorer.data.history",
@@ -33,13 +39,17 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "CostTotals",
     "DeletionSavings",
     "HistoryDiff",
     "HistoryStore",
     "Inventory",
+    "OwnerRule",
+    "QueryError",
     "Source",
     "account_cost_summary",
     "build_inventory",
+    "cost_totals",
     "data_dir",
     "deletion_savings",
     "drive_costs",
@@ -49,6 +59,8 @@ __all__ = [
     "load_cached_inventory",
     "load_inventory",
     "load_inventory_async",
+    "owner_costs",
+    "parse_query",
     "price_per_byte_second",
     "recorded_growth",
     "save_cached_inventory",
@@ -59,8 +71,10 @@ __all__ = [
 if TYPE_CHECKING:
     from explorer.data.cache import inventory_age, load_cached_inventory, save_cached_inventory
     from explorer.data.cost import (
+        CostTotals,
         DeletionSavings,
         account_cost_summary,
+        cost_totals,
         deletion_savings,
         drive_costs,
         price_per_byte_second,
@@ -71,7 +85,9 @@ if TYPE_CHECKING:
     from explorer.data.history import HistoryDiff, HistoryStore, recorded_growth
     from explorer.data.inventory import Inventory, Source
     from explorer.data.load import build_inventory, inventory_source, load_inventory, load_inventory_async
+    from explorer.data.owners import OwnerRule, owner_costs
     from explorer.data.paths import data_dir
+    from explorer.data.query import QueryError, parse_query
 
 
 def __getattr__(name: str) -> Any:
