@@ -66,3 +66,19 @@ async def test_a_refused_login_says_so_in_the_summary(emulator):
             await wait_until(pilot, lambda: "failed" in screen_lines(pilot)[-2], what="the status line")
     finally:
         await client.aclose()
+
+
+async def test_resizing_the_terminal_relays_out_the_screen():
+    app = make_app(None, inventory=make_inventory(40))
+    async with app.run_test(size=(200, 50)) as pilot:
+        screen = await wait_drawn(pilot, "40 of 40")
+        assert "[1] Drives" in screen and " Created" in _header(screen.split("\n"))
+        await pilot.resize_terminal(80, 24)
+        await wait_drawn(pilot, "[1] Drives", gone=True)  # the side pane steps aside
+        await wait_until(pilot, lambda: len(screen_lines(pilot)) == 24 and "? Help" in screen_lines(pilot)[-1],
+                         what="the footer refitted to 80 columns")
+        lines = screen_lines(pilot)
+        assert "q Quit" in lines[-1] and "BURSTING" in lines[1]
+        assert all(label in _header(lines) for label in ("Name", "Size", "Age", "EUR"))
+        await pilot.resize_terminal(120, 40)
+        await wait_drawn(pilot, "[1] Drives")
