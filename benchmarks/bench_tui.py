@@ -1,6 +1,7 @@
 """TUI speed at scale: first rows on screen, full load, and filter/sort keystroke repaints, headless.
 
 Run:  .venv/bin/python benchmarks/bench_tui.py [--sizes 100 100000] [--drives 200] [--keys 5] [--repeat 3]
+      .venv/bin/python benchmarks/bench_tui.py --typeahead   (a 50-char paste and keystrokes at 100k and 1M)
 
 For each size an emulator runs in its own process (so it never shares this process's
 GIL) and the app is driven headless with Textual's Pilot at 180x44:
@@ -187,7 +188,14 @@ def main() -> int:
     ap.add_argument("--keys", type=int, default=5, help="filter texts / sort columns timed per size (max 5/7)")
     ap.add_argument("--repeat", type=int, default=3, help="best of N for each keystroke timing")
     ap.add_argument("--quick", action="store_true", help="sizes 100 and 10000")
+    ap.add_argument("--typeahead", action="store_true",
+                    help="only the type-ahead table (bench_typeahead.py: 50-char paste, keystrokes, 100k and 1M)")
     args = ap.parse_args()
+    if args.typeahead:
+        import bench_typeahead
+
+        return bench_typeahead.main(["--sizes", *map(str, args.sizes if args.sizes != [100, 100_000]
+                                                    else [100_000, 1_000_000])])
     sizes = [100, 10_000] if args.quick else args.sizes
     results = []
     for n in sizes:
