@@ -104,8 +104,8 @@ class StaticCopy:
     drawn chart blanks it for good (other front ends too).
     """
 
-    def __init__(self, figures: list[LiveFigure], title: str):
-        self.figures, self.title = figures, title
+    def __init__(self, figures: list[LiveFigure], title: str, *, banner: str = ""):
+        self.figures, self.title, self.banner = figures, title, banner
         self.display_id = f"explorer-static-{uuid.uuid4().hex}"
         self.hidden = False
         for fig in figures:
@@ -116,7 +116,8 @@ class StaticCopy:
                  "{display:none}</style>")
         note = (f"<p><i>{html.escape(self.title)} — a static copy of the interactive charts as they were when "
                 "this page was made.</i></p>")
-        return f"{style}<div class='{STATIC_CLASS}'>{note}{static_html([go.Figure(f) for f in self.figures])}</div>"
+        charts = static_html([go.Figure(f) for f in self.figures])
+        return f"{style}<div class='{STATIC_CLASS}'><p>{self.banner}</p>{note}{charts}</div>"
 
     def show(self) -> None:
         from IPython.display import display

@@ -31,7 +31,7 @@ class ExportableDashboard:
     def _ipython_display_(self) -> None:
         from IPython.display import display
 
-        self.static_copy = StaticCopy(self.live_figures(), self.static_title)
+        self.static_copy = StaticCopy(self.live_figures(), self.static_title, banner=source_banner(self.inventory))
         self.static_copy.show()
         display(self._repr_mimebundle_(), raw=True)
 

@@ -82,3 +82,38 @@ def inventory() -> Inventory:
 @pytest.fixture
 def make_inventory():
     return fabricate
+
+
+# ----- the browser tests need Debian's Chromium: without it they do not run, and the session says so once -------
+
+_BROWSER_TESTS = "test_browser.py"
+
+
+def pytest_collection_modifyitems(config, items):
+    from tests.notebook.browser import chromium_present
+
+    if chromium_present():
+        return
+    browser = [item for item in items if item.path.name == _BROWSER_TESTS]
+    if browser:
+        config._explorer_browser_not_run = len(browser)
+        items[:] = [item for item in items if item.path.name != _BROWSER_TESTS]
+        config.hook.pytest_deselected(items=browser)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    missing = getattr(config, "_explorer_browser_not_run", 0)
+    if missing:
+        from tests.notebook.browser import CHROMIUM, INSTALL_HINT
+
+        terminalreporter.write_line(
+            f"BROWSER TESTS DID NOT RUN ({missing}): no Chromium at {CHROMIUM}; install it with: {INSTALL_HINT}",
+            yellow=True, bold=True)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the item, so a fixture can tell that its test failed (browser screenshots)."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)

@@ -126,9 +126,9 @@ def test_layout_fills_the_output_and_labels_fit(inventory):
 
 def test_static_copy_draws_every_figure_and_hides_once_a_front_end_draws(inventory):
     dash = cost_dashboard(inventory)
-    copy = StaticCopy(dash.live_figures(), "Storage cost dashboard")
+    copy = StaticCopy(dash.live_figures(), "Storage cost dashboard", banner="<b>DEMO DATA</b> — sample fleet")
     page = copy.html()
-    assert STATIC_CLASS in page and page.count("Plotly.newPlot") == 3
+    assert STATIC_CLASS in page and page.count("Plotly.newPlot") == 3 and "DEMO DATA" in page
     assert "<script src" not in page  # plotly.js comes from the page (embedded once), never a CDN
     dash.burst._handle_custom_msg({"event": "rendered"}, [])  # the front end's message after drawing
     assert copy.hidden
