@@ -60,9 +60,11 @@ def test_cost_command(cached, capsys):
 
 
 def test_cost_in_a_currency_without_prices(cached, capsys):
-    assert main(["cost", "--offline", "--currency", "usd"]) == 0
-    text = capsys.readouterr().out
-    assert "Currency: USD" in text and "No USD price for: dssd, zadara" in text
+    """A currency the account has no prices in is an error naming the ones it has (not every price as —)."""
+    assert main(["cost", "--offline", "--currency", "usd"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "no prices in USD" in captured.err and "it has prices in EUR" in captured.err
 
 
 def test_cost_report_when_not_bursting(make):
