@@ -41,13 +41,18 @@ async def test_creates_under_faults_never_duplicate(socket_api, kind, caplog):
     drive = next(d for d in await api(api.client.drives.list()) if d.status in ("mounted", "unmounted")
                  and d.runtime.is_snapshotable)
     api.client.reconcile_grace = 0.05
-    names = [f"fault-{kind}-{api.kind}-{i}" for i in range(12)]
     settings = {**FAULTS[kind], "drop_after_write": True} if kind == "drop" else FAULTS[kind]
+    lossy = kind in ("drop", "truncate")
+    names: list[str] = []
     api.set_faults(latency_ms=2, **settings)
     made, refused = [], []
     try:
         with caplog.at_level(logging.INFO, logger="explorer.client.reconcile"):
-            for name in names:
+            # Which request a 20% fault hits depends on timing, so a lossy kind keeps creating until a POST's
+            # answer really was lost (bounded: 0.8**60 makes running out a one-in-a-million event).
+            while len(names) < 12 or (lossy and "answer lost" not in caplog.text and len(names) < 60):
+                name = f"fault-{kind}-{api.kind}-{len(names)}"
+                names.append(name)
                 try:
                     made.append(await api(api.client.snapshots.create(drive.uuid, name=name)))
                 except errors.ExplorerError as exc:  # a clear error is an allowed outcome
@@ -58,10 +63,10 @@ async def test_creates_under_faults_never_duplicate(socket_api, kind, caplog):
     counts = {n: sum(s.name == n for s in existing) for n in names}
     assert all(c <= 1 for c in counts.values()), f"duplicates: {counts}"
     assert {s.uuid for s in made} <= {s.uuid for s in existing}
-    assert len(made) >= 8, f"too many failures surfaced: {refused}"
+    assert len(made) >= 2 * len(names) // 3, f"too many failures surfaced: {refused}"
     for exc in refused:
         assert str(exc)
-    if kind in ("drop", "truncate"):
+    if lossy:
         assert "answer lost" in caplog.text, "the fault must really have hit a POST"
     await api(api.client.snapshots.delete_many([s.uuid for s in existing]))
 
