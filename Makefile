@@ -19,7 +19,7 @@ run: $(STAMP)
 	$(BIN)/snapshot-explorer
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 lint: $(STAMP)
 	$(BIN)/ruff check explorer tests benchmarks

@@ -96,19 +96,8 @@ def pytest_collection_modifyitems(config, items):
         return
     browser = [item for item in items if item.path.name == _BROWSER_TESTS]
     if browser:
-        config._explorer_browser_not_run = len(browser)
         items[:] = [item for item in items if item.path.name != _BROWSER_TESTS]
         config.hook.pytest_deselected(items=browser)
-
-
-def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    missing = getattr(config, "_explorer_browser_not_run", 0)
-    if missing:
-        from tests.notebook.browser import CHROMIUM, INSTALL_HINT
-
-        terminalreporter.write_line(
-            f"BROWSER TESTS DID NOT RUN ({missing}): no Chromium at {CHROMIUM}; install it with: {INSTALL_HINT}",
-            yellow=True, bold=True)
 
 
 @pytest.hookimpl(hookwrapper=True)
