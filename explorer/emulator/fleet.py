@@ -9,8 +9,8 @@ from explorer.emulator.billing import make_subscription
 from explorer.emulator.clock import default_snapshot_name
 from explorer.emulator.objects import SNAPSHOTABLE_TYPES, make_drive, make_snapshot, make_tag
 from explorer.emulator.state.lifecycle import sync_drive
-from explorer.emulator.state.schedule import next_due as schedule_next
 from explorer.emulator.state.model import Account
+from explorer.emulator.state.schedule import next_due as schedule_next
 from explorer.emulator.wire import new_uuid
 
 GIB = 1 << 30

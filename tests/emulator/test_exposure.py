@@ -125,7 +125,7 @@ def test_help_says_where_else_passwords_can_come_from():
 
 
 def test_a_host_off_loopback_is_warned_about():
-    proc, out = _serve(["--host", "0.0.0.0", "--port", "0"], _env())
+    proc, _out = _serve(["--host", "0.0.0.0", "--port", "0"], _env())
     err = _stop(proc)
     warning = [line for line in err.splitlines() if line.startswith("warning:")]
     assert warning == ["warning: listening on 0.0.0.0, not loopback: other machines can reach the emulated API "
