@@ -15,8 +15,8 @@ KEYS = (
     "space", "a", "u", "ctrl+d", "y", "n", "e", "c", "g", "o", "s", "S", "r", "slash", "question_mark", "ctrl+p",
     "ctrl+s", "backspace", "1", "2", "3", "w", "b", "3", "0", "q",
 )  # fmt: skip
-#: seed 7 (`g`, `shift+tab`, …) still ends in NoMatches('DrivesPane') in panes.py: reported, not yet fixed
-SEEDS = range(5)
+#: seed 7 (`g`, `shift+tab`, …) once ended in NoMatches('DrivesPane'): pane keys acting under another screen
+SEEDS = (*range(5), 7)
 BURSTS, BURST = 6, 5  # per sequence: bursts of keys sent back to back (as fast typing would), then the app settles
 
 

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from textual import events
 from textual.binding import Binding, BindingType
+from textual.css.query import NoMatches
 
 from explorer.tui.widgets.detail_pane import DetailPane
 from explorer.tui.widgets.drives_pane import DrivesPane
@@ -16,6 +17,8 @@ from explorer.tui.widgets.snapshot_table import SnapshotTable
 SIDE_MIN, SIDE_MAX = 30, 76
 #: focus order of the panes, which is also their number key
 PANES = ("drives", "snapshots", "detail")
+#: the actions that move focus between the panes or change their layout
+PANE_ACTIONS = frozenset({"focus_pane", "next_pane", "previous_pane", "toggle_side"})
 
 PANE_BINDINGS: list[BindingType] = [
     # priority: the tables bind Tab to their own cell cursor, the filter input to its own focus chain
@@ -47,6 +50,22 @@ class PanesMixin:
     side_shown: bool | None = None
     _pending_pane: str | None = None
     PANE_BINDINGS: ClassVar[list[BindingType]] = PANE_BINDINGS
+
+    def _panes_here(self) -> bool:
+        """The panes exist and this screen is the one on top (not under the growth view, not torn down)."""
+        if not self.is_active:
+            return False
+        try:
+            self._pane("drives")
+        except NoMatches:
+            return False
+        return True
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in PANE_ACTIONS and not self._panes_here():
+            return False
+        parent = super()
+        return parent.check_action(action, parameters) if hasattr(parent, "check_action") else True
 
     def _pane(self, name: str):
         return self.query_one({"drives": DrivesPane, "snapshots": SnapshotTable, "detail": DetailPane}[name])
@@ -88,7 +107,10 @@ class PanesMixin:
     def _fit_layout(self) -> None:
         """Show or hide the side pane, size it, and let both tables pick the columns that fit."""
         width = self.size.width
-        table = self._pane("snapshots")
+        try:
+            table = self._pane("snapshots")
+        except NoMatches:  # composing, or torn down while quitting
+            return
         if not width or not table.natural:
             return
         drives = self._pane("drives")
