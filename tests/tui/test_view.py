@@ -56,12 +56,15 @@ def test_arrow_rows_carry_marks_and_formatted_cells():
     assert tbl.column("cost").to_pylist()[row] == "3.00"
 
 
-def test_bursting_only_counts_resources_that_hold_snapshots():
-    """Bursting on a resource with no snapshots (local_nvme) saves nothing by deleting: the bar must agree."""
+async def test_bursting_only_counts_resources_that_hold_snapshots():
+    """Bursting on a resource with no snapshots (local_nvme) saves nothing by deleting: the drawn bar must agree."""
+    from textual.app import App
+
     from explorer.data import deletion_savings
     from explorer.data.schema import USAGE_COLUMNS, conform
     from explorer.tui.view import prepare
     from explorer.tui.widgets.summary import SummaryBar
+    from tests.tui.screen import wait_drawn
 
     inv = make_inventory(30)
     inv.usage = conform(pd.DataFrame({
@@ -70,9 +73,16 @@ def test_bursting_only_counts_resources_that_hold_snapshots():
     summary = prepare(inv).summary
     assert summary.bursting is False
     assert not deletion_savings(inv, inv.snapshots["uuid"]).bursting
-    bar = SummaryBar()
-    bar.show(summary)
-    assert "BURSTING" not in str(bar.content) and "snapshots within subscription" in str(bar.content)
+
+    class BarApp(App[None]):
+        def compose(self):
+            yield SummaryBar()
+
+    app = BarApp()
+    async with app.run_test(size=(200, 50)) as pilot:
+        app.query_one(SummaryBar).show(summary)
+        screen = await wait_drawn(pilot, "within subscription")
+        assert "BURSTING" not in screen
 
     inv.usage = conform(pd.DataFrame({"resource": ["dssd"], "subscribed": [2**30], "using": [2**40],
                                       "burst": [2**40 - 2**30]}), USAGE_COLUMNS)
