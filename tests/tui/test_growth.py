@@ -67,3 +67,15 @@ async def test_growth_says_when_the_store_has_nothing_for_this_drive(tmp_path):
         screen = await _open_growth(pilot, app)
         assert screen.observed is not None and screen.observed.empty
         assert screen.history_note == "no recorded history for this drive"
+
+
+async def test_growth_closed_at_once_at_80x24_drops_the_late_forecast(tmp_path, monkeypatch):
+    monkeypatch.setenv(ENV_DATA_DIR, str(tmp_path / "data"))
+    app = make_app(None, inventory=make_inventory(20))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("g", "escape")  # the forecast worker is still running when the view closes
+        await wait_until(pilot, lambda: not any(w.group == "forecast" and not w.is_finished for w in app.workers),
+                         what="the forecast worker to finish")
+        await pilot.pause()
+        assert app.screen is app.browser and app._exception is None

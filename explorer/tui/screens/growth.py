@@ -106,7 +106,13 @@ class GrowthScreen(ModalScreen[None]):
                     f"({human_bytes(int(end['bytes_low']))}–{human_bytes(int(end['bytes_high']))}; {f.method})")
         self.post_message(ForecastReady(band, note))
 
+    def _gone(self) -> bool:
+        """A worker's result came after the screen was dismissed (or before its plots exist): drop it."""
+        return not self.is_attached or not self.query("#growth-bytes")
+
     def on_forecast_ready(self, message: ForecastReady) -> None:
+        if self._gone():
+            return
         self.band, self.forecast_note = message.band, message.note
         self.query_one("#dialog-title", Label).update(self._title())
         self._draw()
@@ -118,6 +124,8 @@ class GrowthScreen(ModalScreen[None]):
         self.post_message(ObservedGrowthLoaded(observed, note))
 
     def on_observed_growth_loaded(self, message: ObservedGrowthLoaded) -> None:
+        if self._gone():
+            return
         observed = message.observed
         if observed is not None:
             observed = observed[observed["drive_uuid"] == self.drive_uuid]
