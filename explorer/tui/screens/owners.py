@@ -102,12 +102,9 @@ class OwnersMixin:
     def action_set_owner(self) -> None:
         if self.view is None:
             return
-        targets = set(self.marks)
+        targets = self.marked_or_current()
         if not targets:
-            row = self.current_row()
-            if row is None:
-                return
-            targets = {row["uuid"]}
+            return
         frame = self.view.frame
         chosen = frame[frame["uuid"].isin(targets)]
         items = dict(zip(chosen["uuid"], chosen["name"].fillna(chosen["uuid"]), strict=True))

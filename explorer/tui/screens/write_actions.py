@@ -45,15 +45,19 @@ class WriteActionsMixin:
         else:
             await self.run_action(action)
 
+    def marked_or_current(self) -> set[str]:
+        """What a write acts on: the marked snapshots, else the highlighted one (empty when there is none)."""
+        if self.marks:
+            return set(self.marks)
+        row = self.current_row()
+        return set() if row is None else {row["uuid"]}
+
     def action_delete(self) -> None:
         if self.view is None or self.inventory is None:
             return
-        targets = set(self.marks)
+        targets = self.marked_or_current()
         if not targets:
-            row = self.current_row()
-            if row is None:
-                return
-            targets = {row["uuid"]}
+            return
         rows = np.sort(np.fromiter((self.view.position[u] for u in targets), dtype=np.int64, count=len(targets)))
         labels = self.view.frame["name"].fillna(self.view.frame["uuid"]).to_numpy(dtype=object)
         names = dict(zip(self.view.uuids[rows], labels[rows], strict=True))
