@@ -133,7 +133,14 @@ def _ratio(num: pd.api.extensions.ExtensionArray, den: pd.api.extensions.Extensi
     return share
 
 
-def drives_base_frame(drives: Sequence[models.Drive], tag_names: Mapping[str, str]) -> pd.DataFrame:
+def _location(location: str | None, n: int) -> pd.Categorical:
+    """One location code for every row (an inventory is loaded from one location's API)."""
+    return _category(pa.nulls(n, pa.large_string()) if location is None else pa.repeat(location, n).cast(pa.large_string()),
+                     schema.LOCATION_CODES)
+
+
+def drives_base_frame(drives: Sequence[models.Drive], tag_names: Mapping[str, str],
+                      location: str | None = None) -> pd.DataFrame:
     """The drives frame without the columns aggregated from snapshots (those come from `attach_snapshot_stats`)."""
     runtimes = [d.runtime for d in drives]
     status = [d.status for d in drives]
@@ -158,6 +165,7 @@ def drives_base_frame(drives: Sequence[models.Drive], tag_names: Mapping[str, st
         "scheduler_uuid": _strings([d.backup_scheduler.uuid if d.backup_scheduler else None for d in drives]),
         "meta": _strings(_meta_json([d.meta for d in drives])),
         "tags": _tag_column(_tag_lists(drives), tag_names),
+        "location": _location(location, len(drives)),
     }
     frame = pd.DataFrame(cols)
     if not frame["uuid"].is_unique:  # a list that shifted while paging; the later copy is newer
@@ -207,6 +215,7 @@ def snapshots_frame(
     drives: pd.DataFrame,
     tag_names: Mapping[str, str],
     loaded_at: pd.Timestamp,
+    location: str | None = None,
 ) -> pd.DataFrame:
     """The snapshots frame, with each snapshot's drive columns joined in by position (no merge).
 
@@ -240,6 +249,9 @@ def snapshots_frame(
         "share_of_drive": _ratio(allocated, drive_size),
         "meta": _strings(snapshots.column("meta")),
         "tags": _tag_column(snapshots.column("tags"), tag_names),
+        "location": _location(location, len(snapshots)),
+        "kind": _category(pa.repeat("local", len(snapshots)).cast(pa.large_string()), schema.SNAPSHOT_KINDS),
+        "orphan": pd.array(np.zeros(len(snapshots), dtype=bool), dtype="boolean"),
     }
     return pd.DataFrame(cols)
 

@@ -20,6 +20,17 @@ class Source:
     account: str | None = None  # e-mail / username, never a password or token
 
 
+@dataclass(frozen=True, slots=True)
+class LocationFailure:
+    """A location that could not be loaded: named on screen and in the CLI with the reason (never a secret)."""
+
+    location: str
+    endpoint: str
+    reason: str
+    #: when the cached rows shown instead of it were loaded; None when there is no cache of it.
+    stale_since: pd.Timestamp | None = None
+
+
 @dataclass(slots=True)
 class Inventory:
     """Snapshots, drives and billing data of one account at one moment."""
@@ -37,6 +48,12 @@ class Inventory:
     currency: str = "EUR"
     source: Source = field(default_factory=lambda: Source(endpoint=""))
     loaded_at: pd.Timestamp = field(default_factory=lambda: pd.Timestamp.now(tz="UTC"))
+    #: the location code this inventory was loaded from; None for a combined or location-less one.
+    location: str | None = None
+    #: per-location inventories a combined inventory was made of (empty for a single location).
+    parts: tuple[Inventory, ...] = ()
+    #: locations that could not be loaded this time.
+    failures: tuple[LocationFailure, ...] = ()
 
     def where(self, text: str) -> pd.DataFrame:
         """The snapshots matching a filter (`"size>10GiB age>90d -tag:keep"`, the TUI's `/` language).

@@ -68,6 +68,7 @@ def build_inventory(
     tags: Sequence[models.Tag] = (),
     source: Source | None = None,
     loaded_at: pd.Timestamp | None = None,
+    location: str | None = None,
 ) -> Inventory:
     """Turn decoded API objects into an Inventory. Pure: no IO.
 
@@ -75,8 +76,8 @@ def build_inventory(
     """
     loaded_at = loaded_at if loaded_at is not None else pd.Timestamp.now(tz="UTC")
     tag_names = {t.uuid: t.name for t in tags if t.name}
-    drives_base = frames.drives_base_frame(drives, tag_names)
-    snaps = frames.snapshots_frame(snapshots, drives_base, tag_names, loaded_at)
+    drives_base = frames.drives_base_frame(drives, tag_names, location)
+    snaps = frames.snapshots_frame(snapshots, drives_base, tag_names, loaded_at, location)
     quota = msgspec.structs.asdict(capabilities.snapshots) if capabilities and capabilities.snapshots else {}
     return Inventory(
         snapshots=snaps,
@@ -90,6 +91,7 @@ def build_inventory(
         currency=_currency(balance, usage.balance if usage else None, profile),
         source=source or Source(endpoint=""),
         loaded_at=loaded_at,
+        location=location,
     )
 
 

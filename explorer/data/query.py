@@ -42,7 +42,7 @@ _KEYED = ("status", "drive", "name", "uuid", "tag", "meta", "owner", "storage", 
 #: Derived columns (added by `query_frame`): the owner by the default rule, the monthly value at subscription price.
 OWNER_COLUMN = "owner"
 COST_COLUMN = "monthly_cost_subscription"
-#: Present once inventories of several locations are combined; until then `location:` matches every row.
+#: The location code of each row (schema.SNAPSHOT_COLUMNS).
 LOCATION_COLUMN = "location"
 #: `owner:unattributed` matches snapshots with no owner (the cost report's bucket of the same name).
 UNATTRIBUTED = "unattributed"
@@ -203,9 +203,7 @@ def _term_mask(term: Term, frame: pd.DataFrame) -> np.ndarray:
     if term.field == "storage":
         storage = frame["storage_type"].astype("string").fillna(_DEFAULT_STORAGE).str.lower()
         return storage.eq(term.value).to_numpy(dtype=bool)
-    if term.field == "location":
-        if LOCATION_COLUMN not in frame:
-            return np.ones(len(frame), dtype=bool)  # one location: every row is in it
+    if term.field == "location":  # a row whose location is unknown (null) matches no location
         return frame[LOCATION_COLUMN].astype("string").str.lower().eq(term.value).fillna(False).to_numpy(dtype=bool)
     return _contains(frame, term.field, term.value)
 

@@ -13,6 +13,11 @@ from dataclasses import dataclass
 import pandas as pd
 
 from explorer.client.models import DRIVE_STATUSES, SNAPSHOT_STATUSES, STORAGE_TYPES
+from explorer.client.regions import LOCATIONS
+
+#: Documented location codes (cloudsigma-api.md §1.1); another code a server names is added as a category.
+LOCATION_CODES: tuple[str, ...] = tuple(LOCATIONS)
+SNAPSHOT_KINDS: tuple[str, ...] = ("local", "remote")
 
 UTC_TIME = "datetime64[ns, UTC]"
 
@@ -57,6 +62,13 @@ SNAPSHOT_COLUMNS: tuple[Column, ...] = (
     Column("share_of_drive", "Float64", "`allocated_size / drive_size`."),
     Column("meta", "string", "The snapshot's meta as compact JSON (`{}` when empty)."),
     Column("tags", "string", "Tag names, comma-separated."),
+    Column("location", "category",
+           "Location of the API the snapshot was listed at (where writes to it go); null when the endpoint "
+           "names no known location.", LOCATION_CODES),
+    Column("kind", "category",
+           "`local` (a drive snapshot, billed as drive storage) or `remote` (a backup kept in another location, "
+           "billed as `backup`).", SNAPSHOT_KINDS),
+    Column("orphan", "boolean", "True for a remote snapshot whose source drive was deleted (it survives it)."),
 )
 
 DRIVE_COLUMNS: tuple[Column, ...] = (
@@ -76,6 +88,7 @@ DRIVE_COLUMNS: tuple[Column, ...] = (
     Column("scheduler_uuid", "string", "Uuid of the attached backup scheduler, if any."),
     Column("meta", "string", "The drive's meta as compact JSON."),
     Column("tags", "string", "Tag names, comma-separated."),
+    Column("location", "category", "Location of the API the drive was listed at.", LOCATION_CODES),
 )
 
 PRICE_COLUMNS: tuple[Column, ...] = (

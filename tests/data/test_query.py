@@ -157,7 +157,12 @@ def test_storage_cost_and_location_terms(owned):
     assert _where(owned, "cost<=1.4") == ["a", "b", "n"]  # 1.40 exactly (not 1.4000000001); creating costs 0
     assert _where(owned, "-cost>1.45") == ["a", "b", "n"]
     assert _where(owned, "cost=2.8") == ["c"]
-    assert _where(owned, "location:zrh") == ["a", "b", "c", "d", "n"]  # one location: a no-op
+    assert _where(owned, "location:zrh") == []  # the fixture's endpoint names no location
+    owned.snapshots["location"] = owned.snapshots["location"].cat.set_categories(["ZRH", "FRA"])
+    owned.snapshots.loc[owned.snapshots["uuid"].isin(["a", "d"]), "location"] = "FRA"
+    owned.snapshots["location"] = owned.snapshots["location"].fillna("ZRH")
+    assert _where(owned, "location:fra") == ["a", "d"]
+    assert _where(owned, "-location:FRA") == ["b", "c", "n"]
 
 
 def test_where_raises_the_tui_error(owned):
