@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import threading
@@ -22,9 +23,31 @@ def _replace(tmp: Path, final: Path) -> None:
     os.replace(tmp, final)  # atomic on POSIX and Windows: readers see the old file or the new one
 
 
-def _slot(root: Path, demo: bool) -> Path:
-    # The demo has its own slot, so trying the demo never replaces a real account's offline copy.
-    return root / ("demo" if demo else "account")
+#: where earlier versions kept every account's cache (still read by `--offline`, never by a warm start)
+LEGACY_SLOT = "account"
+
+
+def _slot(root: Path, source: Source) -> Path:
+    """One slot per account at an endpoint, so one account's cache is never shown as another's.
+
+    The demo has its own slot (its emulator listens on a new port each run), so trying the demo never
+    replaces a real account's offline copy. Account slots are named by a digest: no e-mail in a path.
+    """
+    if source.demo:
+        return root / "demo"
+    key = f"{source.endpoint}\n{source.account or ''}".encode()
+    return root / f"account-{hashlib.sha256(key).hexdigest()[:16]}"
+
+
+def _account_slots(root: Path) -> list[Path]:
+    return [*sorted(root.glob("account-*")), root / LEGACY_SLOT]
+
+
+def _same_source(manifest: dict, source: Source) -> bool:
+    src = manifest.get("source") or {}
+    if source.demo or src.get("demo"):
+        return bool(src.get("demo")) == source.demo
+    return src.get("endpoint") == source.endpoint and src.get("account") == source.account
 
 
 def _stamp_of(path: Path) -> int | None:
@@ -37,10 +60,10 @@ def _stamp_of(path: Path) -> int | None:
 def save_cached_inventory(inv: Inventory, directory: str | Path | None = None) -> Path:
     """Write `inv` to the cache; the manifest goes last, so a crash leaves the previous cache readable.
 
-    `directory` is the cache root (default: `inventory-cache/` in the data directory); demo and
-    account inventories go to separate slots under it. Returns the slot written.
+    `directory` is the cache root (default: `inventory-cache/` in the data directory); the demo and
+    each account (endpoint and user) go to separate slots under it. Returns the slot written.
     """
-    target = _slot(Path(directory) if directory else paths.cache_dir(), inv.source.demo)
+    target = _slot(Path(directory) if directory else paths.cache_dir(), inv.source)
     if inv.source.offline:
         return target  # re-saving a cache would only refresh its age
     root = target.parent
@@ -99,20 +122,34 @@ def _read_manifest(target: Path) -> dict | None:
         raise CacheError(f"the offline cache in {target} is unreadable: {exc}") from exc
 
 
-def load_cached_inventory(directory: str | Path | None = None, *, demo: bool | None = None) -> Inventory:
+def has_cached_inventory(source: Source, directory: str | Path | None = None) -> bool:
+    """Whether `source`'s own slot holds a cache (one file check: a start decides with it whether to warm-start)."""
+    return (_slot(Path(directory) if directory else paths.cache_dir(), source) / MANIFEST).is_file()
+
+
+def load_cached_inventory(directory: str | Path | None = None, *, demo: bool | None = None,
+                          source: Source | None = None) -> Inventory:
     """The last cached inventory, marked `source.offline=True`; `inventory_age(inv)` says how old it is.
 
-    By default the newer of the account and demo slots; `demo=False` / `demo=True` picks one.
+    `source`: only that account's (or the demo's) own cache, written for the same endpoint and user
+    (what a warm start shows). Otherwise the newest of all slots; `demo=False` / `demo=True` picks
+    among the accounts' or the demo's.
     """
     root = Path(directory) if directory else paths.cache_dir()
-    slots = [_slot(root, d) for d in ((False, True) if demo is None else (demo,))]
+    if source is not None:
+        slots = [_slot(root, source)]
+    else:
+        slots = ([] if demo is True else _account_slots(root)) + ([] if demo is False else [root / "demo"])
     for slot in slots:
         if slot.is_dir():
             _secure(root, slot, own_root=directory is None)
     for attempt in range(3):  # a concurrent save may prune the frames we were about to read: look again
-        found = [(m, slot) for slot in slots if (m := _read_manifest(slot)) is not None]
+        found = [(m, slot) for slot in slots if (m := _read_manifest(slot)) is not None
+                 and (source is None or _same_source(m, source))]
         if not found:
-            which = "" if demo is None else (" of the demo" if demo else " of an account")
+            which = (" of this account" if source is not None and not source.demo else
+                     " of the demo" if demo or (source is not None and source.demo) else
+                     " of an account" if demo is False else "")
             raise CacheError(f"no cached inventory{which} yet: open the explorer once while online")
         manifest, target = max(found, key=lambda ms: str(ms[0].get("loaded_at")))
         if manifest.get("version") != CACHE_VERSION:

@@ -64,3 +64,42 @@ def test_no_cache_is_a_clear_error(tmp_path):
     with pytest.raises(CacheError, match="no cached inventory") as err:
         load_cached_inventory(tmp_path / "none")
     assert isinstance(err.value, ExplorerError)
+
+
+def test_each_account_at_each_endpoint_has_its_own_cache(make, tmp_path):
+    """A warm start asks for its own account's cache: another account's, or the same one elsewhere, is never it."""
+    from explorer.data.cache import has_cached_inventory
+    from explorer.data.load import build_inventory
+
+    ann = Source("https://zrh.cloudsigma.com/api/2.0/", account="ann@x")
+    bob = Source("https://zrh.cloudsigma.com/api/2.0/", account="bob@x")
+    ann_fra = Source("https://fra.cloudsigma.com/api/2.0/", account="ann@x")
+    for who, src in (("ann", ann), ("bob", bob)):
+        save_cached_inventory(build_inventory(snapshots=[make.snap(who, None, 1, None)], loaded_at=make.LOADED_AT,
+                                              source=src), tmp_path)
+    assert load_cached_inventory(tmp_path, source=ann).snapshots["uuid"].tolist() == ["ann"]
+    assert load_cached_inventory(tmp_path, source=bob).snapshots["uuid"].tolist() == ["bob"]
+    assert has_cached_inventory(ann, tmp_path) and not has_cached_inventory(ann_fra, tmp_path)
+    with pytest.raises(CacheError, match="no cached inventory of this account"):
+        load_cached_inventory(tmp_path, source=ann_fra)
+    assert not any("ann" in p.name or "zrh" in p.name for p in tmp_path.iterdir())  # no e-mail or host in a path
+    # the demo's slot is the demo's, whatever port its emulator had
+    save_cached_inventory(build_inventory(snapshots=[make.snap("demo", None, 1, None)], loaded_at=make.LOADED_AT,
+                                          source=Source("http://127.0.0.1:5/api/2.0/", demo=True)), tmp_path)
+    again = load_cached_inventory(tmp_path, source=Source("http://127.0.0.1:6/api/2.0/", demo=True))
+    assert again.snapshots["uuid"].tolist() == ["demo"]
+
+
+def test_a_cache_from_an_earlier_version_opens_offline_but_never_as_this_account(small_inventory, make, tmp_path):
+    """Earlier versions kept every account in one `account` slot: `--offline` still reads it, a warm start never."""
+    import shutil
+
+    from explorer.data.load import build_inventory
+
+    ann = Source("https://zrh.cloudsigma.com/api/2.0/", account="ann@x")
+    slot = save_cached_inventory(build_inventory(snapshots=[make.snap("old", None, 1, None)],
+                                                 loaded_at=make.LOADED_AT, source=ann), tmp_path)
+    shutil.move(slot, tmp_path / "account")
+    assert load_cached_inventory(tmp_path).snapshots["uuid"].tolist() == ["old"]
+    with pytest.raises(CacheError):
+        load_cached_inventory(tmp_path, source=ann)
