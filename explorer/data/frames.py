@@ -49,6 +49,20 @@ class SnapshotRow(msgspec.Struct, gc=False):
     tags: list[_Uuid] = []
 
 
+class _SourceDrive(msgspec.Struct, gc=False):
+    src_uuid: str | None = None
+    name: str | None = None
+    size: int | None = None
+    storage_type: str | None = None
+
+
+class RemoteSnapshotRow(SnapshotRow, gc=False):
+    """A remote snapshot (backup) decoded with only what the frame reads: a SnapshotRow plus where and of what."""
+
+    location: str | None = None
+    drive_meta: _SourceDrive | None = None
+
+
 def parse_times(values: Sequence[str | None]) -> pd.Series:
     """API timestamps to UTC; both the space form (snapshots) and the ISO `T` form (jobs, billing)."""
     parsed = pd.to_datetime(pd.Series(values, dtype=object), utc=True, format="ISO8601", errors="coerce")
@@ -135,8 +149,8 @@ def _ratio(num: pd.api.extensions.ExtensionArray, den: pd.api.extensions.Extensi
 
 def _location(location: str | None, n: int) -> pd.Categorical:
     """One location code for every row (an inventory is loaded from one location's API)."""
-    return _category(pa.nulls(n, pa.large_string()) if location is None else pa.repeat(location, n).cast(pa.large_string()),
-                     schema.LOCATION_CODES)
+    codes = pa.nulls(n, pa.large_string()) if location is None else pa.repeat(location, n).cast(pa.large_string())
+    return _category(codes, schema.LOCATION_CODES)
 
 
 def drives_base_frame(drives: Sequence[models.Drive], tag_names: Mapping[str, str],
@@ -210,19 +224,75 @@ def snapshot_table(snapshots: Sequence[models.Snapshot | SnapshotRow], chunk: in
     return pa.Table.from_batches(batches, schema=SNAPSHOT_BATCH)
 
 
+#: What a remote snapshot adds: where it is kept, its source drive's meta, whether the API's drive ref is null.
+REMOTE_EXTRA = pa.schema([
+    ("backup_location", pa.large_string()),
+    ("source_name", pa.large_string()),
+    ("source_size", pa.int64()),
+    ("source_storage_type", pa.large_string()),
+    ("drive_deleted", pa.bool_()),
+])
+REMOTE_BATCH = pa.schema([*SNAPSHOT_BATCH, *REMOTE_EXTRA])
+ORPHAN_REASONS = ("source drive deleted", "source drive not in the drives list")
+
+
+def remote_snapshot_table(remotes: Sequence[models.RemoteSnapshot | RemoteSnapshotRow]) -> pa.Table:
+    """The columns of some remote snapshots: `snapshot_batch`'s, with `drive_uuid` from `drive_meta.src_uuid`
+    when the API's drive ref is null (the drive was deleted), plus `REMOTE_EXTRA`."""
+    base = snapshot_table(remotes)
+    metas = [r.drive_meta for r in remotes]
+    ref = base.column("drive_uuid")
+    src = pa.array([m.src_uuid if m else None for m in metas], pa.large_string())
+    cols = [base.column(f.name) for f in SNAPSHOT_BATCH]
+    cols[SNAPSHOT_BATCH.get_field_index("drive_uuid")] = pc.coalesce(ref, src)
+    cols += [
+        pa.array([r.location for r in remotes], pa.large_string()),
+        pa.array([m.name if m else None for m in metas], pa.large_string()),
+        pa.array([m.size if m else None for m in metas], pa.int64()),
+        pa.array([m.storage_type if m else None for m in metas], pa.large_string()),
+        pc.is_null(ref),
+    ]
+    return pa.Table.from_arrays(cols, schema=REMOTE_BATCH)
+
+
+def _with_remote(snapshots: pa.Table | pa.RecordBatch, remote: Any) -> pa.Table:
+    """Local rows then remote rows in one table (the local ones with `REMOTE_EXTRA` null)."""
+    if not isinstance(remote, pa.Table):
+        remote = remote_snapshot_table(remote)
+    if isinstance(snapshots, pa.RecordBatch):
+        snapshots = pa.Table.from_batches([snapshots])
+    for f in REMOTE_EXTRA:
+        snapshots = snapshots.append_column(f, pa.nulls(len(snapshots), f.type))
+    return pa.concat_tables([snapshots, remote])
+
+
+def _fill(joined: pd.api.extensions.ExtensionArray, values: pa.ChunkedArray) -> pa.Array:
+    """A joined drive column, filled from the source drive's meta where the drive is not listed."""
+    arrow = pa.array(joined)
+    if pa.types.is_dictionary(arrow.type):
+        arrow = arrow.dictionary_decode()
+    return pc.coalesce(arrow.cast(values.type), values.combine_chunks())
+
+
 def snapshots_frame(
     snapshots: Sequence[models.Snapshot | SnapshotRow] | pa.Table | pa.RecordBatch,
     drives: pd.DataFrame,
     tag_names: Mapping[str, str],
     loaded_at: pd.Timestamp,
     location: str | None = None,
+    remote: Sequence[models.RemoteSnapshot | RemoteSnapshotRow] | pa.Table = (),
 ) -> pd.DataFrame:
     """The snapshots frame, with each snapshot's drive columns joined in by position (no merge).
 
     `snapshots` are decoded structs or their columns already extracted (`snapshot_batch`).
+    `remote` (remote snapshots, or `remote_snapshot_table`) become rows of kind `remote` after
+    the local ones; where their drive is not listed the drive columns come from `drive_meta`.
     """
     if not isinstance(snapshots, pa.Table | pa.RecordBatch):
         snapshots = snapshot_table(snapshots)
+    n_local = len(snapshots)
+    if len(remote):
+        snapshots = _with_remote(snapshots, remote)
     allocated = _ints(snapshots.column("allocated_size"))
     drive_uuid = _strings(snapshots.column("drive_uuid"))
     timestamp = snapshots.column("timestamp").to_pandas()
@@ -231,7 +301,22 @@ def snapshots_frame(
     def joined(column: str):
         return drives[column].array.take(pos, allow_fill=True)
 
-    drive_size = joined("size")
+    drive_name, drive_size, storage_type = joined("name"), joined("size"), joined("storage_type")
+    n = len(snapshots)
+    kind = np.zeros(n, dtype=np.int8)
+    kind[n_local:] = 1
+    orphan = np.zeros(n, dtype=bool)
+    reason = pa.nulls(n, pa.large_string())
+    backup_location = reason
+    if n > n_local:
+        drive_name = _strings(_fill(drive_name, snapshots.column("source_name")))
+        drive_size = _ints(_fill(drive_size, snapshots.column("source_size")))
+        storage_type = _category(_fill(storage_type, snapshots.column("source_storage_type")), models.STORAGE_TYPES)
+        orphan[n_local:] = pos[n_local:] == -1
+        deleted = snapshots.column("drive_deleted").to_numpy(zero_copy_only=False)
+        which = np.where(orphan, np.where(deleted == True, 0, 1), -1)  # noqa: E712 (nulls for local rows)
+        reason = pa.array(ORPHAN_REASONS, pa.large_string()).take(pa.array(which, mask=which < 0))
+        backup_location = snapshots.column("backup_location")
     cols = {
         "uuid": _strings(snapshots.column("uuid")),
         "name": _strings(snapshots.column("name")),
@@ -240,26 +325,30 @@ def snapshots_frame(
         "timestamp": timestamp.array,
         "age": (loaded_at - timestamp).astype("timedelta64[ns]").array,
         "drive_uuid": drive_uuid,
-        "drive_name": joined("name"),
+        "drive_name": drive_name,
         "drive_size": drive_size,
         "drive_status": joined("status"),
-        "storage_type": joined("storage_type"),
+        "storage_type": storage_type,
         "drive_mounted": joined("mounted"),
         "drive_missing": pd.array(pos == -1, dtype="boolean"),
         "share_of_drive": _ratio(allocated, drive_size),
         "meta": _strings(snapshots.column("meta")),
         "tags": _tag_column(snapshots.column("tags"), tag_names),
         "location": _location(location, len(snapshots)),
-        "kind": _category(pa.repeat("local", len(snapshots)).cast(pa.large_string()), schema.SNAPSHOT_KINDS),
-        "orphan": pd.array(np.zeros(len(snapshots), dtype=bool), dtype="boolean"),
+        "kind": pd.Categorical.from_codes(kind, categories=schema.SNAPSHOT_KINDS),
+        "backup_location": _category(backup_location, schema.LOCATION_CODES),
+        "orphan": pd.array(orphan, dtype="boolean"),
+        "orphan_reason": _strings(reason),
     }
     return pd.DataFrame(cols)
 
 
 def attach_snapshot_stats(drives: pd.DataFrame, snapshots: pd.DataFrame) -> pd.DataFrame:
-    """Add snapshot_count, snapshots_allocated, snapshot_share and newest_snapshot per drive."""
+    """Add snapshot_count, snapshots_allocated, snapshot_share and newest_snapshot per drive (local snapshots only)."""
     pos = _positions(snapshots["drive_uuid"].array, drives["uuid"].array)
     known = pos >= 0
+    if "kind" in snapshots:  # a drive's backups are billed as `backup`, not in its storage: not counted here
+        known &= snapshots["kind"].cat.codes.to_numpy() == 0
     at, n = pos[known], len(drives)
     total = np.zeros(n, dtype=np.int64)
     np.add.at(total, at, snapshots["allocated_size"].array.to_numpy(dtype=np.int64, na_value=0)[known])  # nulls: 0

@@ -14,6 +14,7 @@ import msgspec
 import pandas as pd
 import pyarrow as pa
 
+from explorer import errors
 from explorer.client import models, wire
 from explorer.data import frames
 from explorer.data.inventory import Inventory, Source
@@ -27,6 +28,7 @@ Progress = Callable[[str, int, "int | None"], None]
 #: owner, permissions, grantees, resource URIs and each drive's list of snapshot refs: a third
 #: fewer bytes to receive and decode (see benchmarks/data.md).
 SNAPSHOT_FIELDS = frames.SnapshotRow.__struct_fields__
+REMOTE_SNAPSHOT_FIELDS = frames.RemoteSnapshotRow.__struct_fields__
 DRIVE_FIELDS = ("uuid", "name", "status", "size", "media", "storage_type", "runtime", "mounted_on",
                 "backup_scheduler", "meta", "tags")
 
@@ -58,6 +60,7 @@ def _currency(*candidates: Any) -> str:
 def build_inventory(
     *,
     snapshots: Sequence[models.Snapshot | frames.SnapshotRow] | pa.Table = (),
+    remote_snapshots: Sequence[models.RemoteSnapshot | frames.RemoteSnapshotRow] = (),
     drives: Sequence[models.Drive] = (),
     pricing: models.Pricing | None = None,
     subscriptions: Sequence[models.Subscription] = (),
@@ -77,7 +80,7 @@ def build_inventory(
     loaded_at = loaded_at if loaded_at is not None else pd.Timestamp.now(tz="UTC")
     tag_names = {t.uuid: t.name for t in tags if t.name}
     drives_base = frames.drives_base_frame(drives, tag_names, location)
-    snaps = frames.snapshots_frame(snapshots, drives_base, tag_names, loaded_at, location)
+    snaps = frames.snapshots_frame(snapshots, drives_base, tag_names, loaded_at, location, remote_snapshots)
     quota = msgspec.structs.asdict(capabilities.snapshots) if capabilities and capabilities.snapshots else {}
     return Inventory(
         snapshots=snaps,
@@ -180,17 +183,44 @@ def _load(client: Any, progress: Progress | None, source: Source) -> Inventory:
         return result
 
     columns = PageColumns()
-    with ThreadPoolExecutor(max_workers=2 + len(billing), thread_name_prefix="load-inventory") as pool:
+    with ThreadPoolExecutor(max_workers=3 + len(billing), thread_name_prefix="load-inventory") as pool:
         snaps = pool.submit(client.snapshots.list, fields=SNAPSHOT_FIELDS, item_type=frames.SnapshotRow,
                             progress=_stage(progress, "snapshots"), on_page=columns)
         drives = pool.submit(client.drives.list, fields=DRIVE_FIELDS, progress=_stage(progress, "drives"))
+        remotes = pool.submit(_remote_snapshots, client)
         parts = {name: pool.submit(counted, call) for name, call in billing}
         # .result() re-raises the first failure (an ExplorerError from the client) in this thread.
         results = {name: f.result() for name, f in parts.items()}
-        snapshots, drive_list = snaps.result(), drives.result()
+        snapshots, drive_list, remote_list = snaps.result(), drives.result(), remotes.result()
     table = columns.table(snapshots)
     return build_inventory(snapshots=snapshots if table is None else table, drives=drive_list, source=source,
-                           **results)
+                           remote_snapshots=remote_list, **results)
+
+
+def _remote_snapshots(client: Any) -> list:
+    """Every remote snapshot (backup) of the account's drives; none where the API has no `/remotesnapshots/`.
+
+    A 404 there (a cloud or location without backups, an older API) loads as no remote snapshots
+    rather than failing the load; any other error fails it like the other calls.
+    """
+    if getattr(client, "remotesnapshots", None) is None:  # a client (or a test double) without them
+        return []
+    try:
+        return client.remotesnapshots.list(fields=REMOTE_SNAPSHOT_FIELDS, item_type=frames.RemoteSnapshotRow)
+    except errors.NotFoundError:
+        log.info("no /remotesnapshots/ at this API: loaded without remote snapshots")
+        return []
+
+
+async def _remote_snapshots_async(client: Any) -> list:
+    """The async twin of :func:`_remote_snapshots`."""
+    if getattr(client, "remotesnapshots", None) is None:
+        return []
+    try:
+        return await client.remotesnapshots.list(fields=REMOTE_SNAPSHOT_FIELDS, item_type=frames.RemoteSnapshotRow)
+    except errors.NotFoundError:
+        log.info("no /remotesnapshots/ at this API: loaded without remote snapshots")
+        return []
 
 
 def _gc_paused():
@@ -258,14 +288,15 @@ async def load_inventory_async(client: Any, *, progress: Progress | None = None,
         client.snapshots.list(fields=SNAPSHOT_FIELDS, item_type=frames.SnapshotRow,
                               progress=_stage(progress, "snapshots"), on_page=columns),
         client.drives.list(fields=DRIVE_FIELDS, progress=_stage(progress, "drives")),
+        _remote_snapshots_async(client),
         *(counted(call) for _, call in billing),
     )
-    parts = dict(zip([name for name, _ in billing], results[2:], strict=True))
+    parts = dict(zip([name for name, _ in billing], results[3:], strict=True))
     table = columns.table(results[0])
     # Building 100k rows takes a moment; keep the event loop (the TUI) responsive.
     inv = await asyncio.to_thread(
         build_inventory, snapshots=results[0] if table is None else table, drives=results[1],
-        source=source or inventory_source(client), **parts
+        remote_snapshots=results[2], source=source or inventory_source(client), **parts
     )
     if cache:
         await asyncio.to_thread(_save_cache, inv)

@@ -41,23 +41,28 @@ SNAPSHOT_COLUMNS: tuple[Column, ...] = (
     Column(
         "status",
         "category",
-        "`creating`, `available`, `cloning_dst`; unknown API values are added as categories.",
+        "`creating`, `available`, `cloning_dst` (remote snapshots also `transferring`); unknown API values are "
+        "added as categories.",
         SNAPSHOT_STATUSES,
     ),
     Column("allocated_size", "Int64", "Occupied bytes (what is billed); null while `creating`."),
     Column("timestamp", UTC_TIME, "When the snapshot was taken."),
     Column("age", "timedelta64[ns]",
            "Inventory time minus `timestamp`; `export` writes it in seconds to CSV and JSON."),
-    Column("drive_uuid", "string", "Uuid of the snapshot's drive."),
-    Column("drive_name", "string", "The drive's name; null when the drive is missing."),
-    Column("drive_size", "Int64", "The drive's provisioned size in bytes."),
+    Column("drive_uuid", "string", "Uuid of the snapshot's drive (a remote snapshot's source drive, even deleted)."),
+    Column("drive_name", "string",
+           "The drive's name; null when the drive is missing (a remote snapshot's comes from its `drive_meta`)."),
+    Column("drive_size", "Int64", "The drive's provisioned size in bytes (remote: from `drive_meta` when missing)."),
     Column("drive_status", "category", "The drive's status.", DRIVE_STATUSES),
-    Column("storage_type", "category", "The drive's storage type (what the snapshot is billed as).", STORAGE_TYPES),
+    Column("storage_type", "category",
+           "The drive's storage type (what a local snapshot is billed as; remote: from `drive_meta` when missing).",
+           STORAGE_TYPES),
     Column("drive_mounted", "boolean", "Whether the drive is mounted on a server."),
     Column(
         "drive_missing",
         "boolean",
-        "True when the snapshot's drive is not in the drives list (deleted or not visible); drive columns are null.",
+        "True when the snapshot's drive is not in the drives list (deleted or not visible); drive columns are null "
+        "(a remote snapshot's name, size and storage type come from its `drive_meta`).",
     ),
     Column("share_of_drive", "Float64", "`allocated_size / drive_size`."),
     Column("meta", "string", "The snapshot's meta as compact JSON (`{}` when empty)."),
@@ -68,7 +73,13 @@ SNAPSHOT_COLUMNS: tuple[Column, ...] = (
     Column("kind", "category",
            "`local` (a drive snapshot, billed as drive storage) or `remote` (a backup kept in another location, "
            "billed as `backup`).", SNAPSHOT_KINDS),
-    Column("orphan", "boolean", "True for a remote snapshot whose source drive was deleted (it survives it)."),
+    Column("backup_location", "category",
+           "Where a remote snapshot is kept (its own `location` field); null for a local snapshot.", LOCATION_CODES),
+    Column("orphan", "boolean",
+           "True for a remote snapshot whose source drive is gone (it survives the drive's deletion)."),
+    Column("orphan_reason", "string",
+           "Why it is an orphan: `source drive deleted` (the API's drive ref is null) or `source drive not in the "
+           "drives list`; null otherwise."),
 )
 
 DRIVE_COLUMNS: tuple[Column, ...] = (
@@ -80,8 +91,8 @@ DRIVE_COLUMNS: tuple[Column, ...] = (
     Column("size", "Int64", "Provisioned size in bytes."),
     Column("mounted", "boolean", "Mounted on at least one server."),
     Column("is_snapshotable", "boolean", "From `runtime.is_snapshotable`; null while transitional."),
-    Column("snapshot_count", "Int64", "Number of snapshots in the inventory for this drive."),
-    Column("snapshots_allocated", "Int64", "Sum of its snapshots' `allocated_size` (nulls count as 0)."),
+    Column("snapshot_count", "Int64", "Number of local snapshots in the inventory for this drive (not backups)."),
+    Column("snapshots_allocated", "Int64", "Sum of its local snapshots' `allocated_size` (nulls count as 0)."),
     Column("runtime_snapshots_allocated_size", "Int64", "The API's own `runtime.snapshots_allocated_size`."),
     Column("newest_snapshot", UTC_TIME, "Timestamp of the newest snapshot; null when none."),
     Column("snapshot_share", "Float64", "`snapshots_allocated / size`: the snapshots' weight against the drive."),
