@@ -27,14 +27,17 @@ def _replace(tmp: Path, final: Path) -> None:
 LEGACY_SLOT = "account"
 
 
-def _slot(root: Path, source: Source) -> Path:
+def _slot(root: Path, source: Source, location: str | None = None) -> Path:
     """One slot per account at an endpoint, so one account's cache is never shown as another's.
 
     The demo has its own slot (its emulator listens on a new port each run), so trying the demo never
-    replaces a real account's offline copy. Account slots are named by a digest: no e-mail in a path.
+    replaces a real account's offline copy; each demo location (`location`) has its own. Account slots are
+    named by a digest: no e-mail in a path (an account's endpoint already names its location).
     """
     if source.demo:
-        return root / "demo"
+        if not location:
+            return root / "demo"
+        return root / f"demo-{location if location.isalnum() else hashlib.sha256(location.encode()).hexdigest()[:8]}"
     key = f"{source.endpoint}\n{source.account or ''}".encode()
     return root / f"account-{hashlib.sha256(key).hexdigest()[:16]}"
 
@@ -63,7 +66,7 @@ def save_cached_inventory(inv: Inventory, directory: str | Path | None = None) -
     `directory` is the cache root (default: `inventory-cache/` in the data directory); the demo and
     each account (endpoint and user) go to separate slots under it. Returns the slot written.
     """
-    target = _slot(Path(directory) if directory else paths.cache_dir(), inv.source)
+    target = _slot(Path(directory) if directory else paths.cache_dir(), inv.source, inv.location)
     if inv.source.offline:
         return target  # re-saving a cache would only refresh its age
     root = target.parent
@@ -84,6 +87,7 @@ def save_cached_inventory(inv: Inventory, directory: str | Path | None = None) -
         "burst_levels": inv.burst_levels,
         "next_levels": inv.next_levels,
         "snapshot_quota": inv.snapshot_quota,
+        "location": inv.location,
         "source": {"endpoint": inv.source.endpoint, "demo": inv.source.demo, "account": inv.source.account},
     }
     tmp = target / f".{MANIFEST}.{unique}.tmp"
@@ -122,24 +126,26 @@ def _read_manifest(target: Path) -> dict | None:
         raise CacheError(f"the offline cache in {target} is unreadable: {exc}") from exc
 
 
-def has_cached_inventory(source: Source, directory: str | Path | None = None) -> bool:
+def has_cached_inventory(source: Source, directory: str | Path | None = None, *, location: str | None = None) -> bool:
     """Whether `source`'s own slot holds a cache (one file check: a start decides with it whether to warm-start)."""
-    return (_slot(Path(directory) if directory else paths.cache_dir(), source) / MANIFEST).is_file()
+    return (_slot(Path(directory) if directory else paths.cache_dir(), source, location) / MANIFEST).is_file()
 
 
 def load_cached_inventory(directory: str | Path | None = None, *, demo: bool | None = None,
-                          source: Source | None = None) -> Inventory:
+                          source: Source | None = None, location: str | None = None) -> Inventory:
     """The last cached inventory, marked `source.offline=True`; `inventory_age(inv)` says how old it is.
 
     `source`: only that account's (or the demo's) own cache, written for the same endpoint and user
     (what a warm start shows). Otherwise the newest of all slots; `demo=False` / `demo=True` picks
-    among the accounts' or the demo's.
+    among the accounts' or the demo's. `location`: the slot of that location of the demo (an account's
+    endpoint names its location already).
     """
     root = Path(directory) if directory else paths.cache_dir()
     if source is not None:
-        slots = [_slot(root, source)]
+        slots = [_slot(root, source, location)]
     else:
-        slots = ([] if demo is True else _account_slots(root)) + ([] if demo is False else [root / "demo"])
+        slots = ([] if demo is True else _account_slots(root)) + \
+            ([] if demo is False else [root / "demo", *sorted(root.glob("demo-*"))])
     for slot in slots:
         if slot.is_dir():
             _secure(root, slot, own_root=directory is None)
@@ -172,6 +178,7 @@ def load_cached_inventory(directory: str | Path | None = None, *, demo: bool | N
         currency=manifest["currency"],
         source=Source(endpoint=src["endpoint"], demo=src["demo"], offline=True, account=src["account"]),
         loaded_at=pd.Timestamp(manifest["loaded_at"]),
+        location=manifest.get("location"),
     )
 
 
