@@ -1,7 +1,8 @@
 """The storage cost model and its one vocabulary: pure functions of an Inventory's frames and its price table.
 
 Facts (shared/cloudsigma-api.md §4): snapshots are billed on `allocated_size` as storage
-of their drive's type; price per byte-second = price / multiplier (GiB, 30-day month);
+of their drive's type, remote snapshots (backups) as `backup`, a resource with its own price,
+subscriptions and burst level (§2.10); price per byte-second = price / multiplier (GiB, 30-day month);
 subscriptions cover usage first and only usage above them bursts, at the price of the
 resource's `current` burst level. Every surface (TUI, CLI, notebooks, report) names its
 money with the labels below, computed here and nowhere else:
@@ -24,7 +25,7 @@ import pandas as pd
 from explorer.client.models import STORAGE_TYPES
 from explorer.data import schema
 from explorer.data.inventory import Inventory
-from explorer.data.prices import DEFAULT_RESOURCE, billing_resource, price_per_byte_second, rates
+from explorer.data.prices import BACKUP_RESOURCE, DEFAULT_RESOURCE, billing_resource, price_per_byte_second, rates
 from explorer.data.units import human_bytes, money
 
 __all__ = ["DEFAULT_RESOURCE", "price_per_byte_second", "rates"]  # re-exported: they lived here first
@@ -44,7 +45,9 @@ MONEY_HELP = (
     "Value (Value/mo): value at subscription price, snapshot bytes x the level-0 price. "
     "Burst now: burst now from snapshots. " + ATTRIBUTION_RULE + " At burst price: every snapshot byte at the "
     "current burst level, the figure if none of it were subscribed (never a headline). Saves now / frees: what "
-    "deleting a selection saves per month today, and the subscription room it frees. <0.01 is below one cent; "
+    "deleting a selection saves per month today, and the subscription room it frees. Local snapshots are billed "
+    "as their drive's storage type, remote snapshots (backups) as backup, with its own price, subscription and "
+    "burst level. <0.01 is below one cent; "
     "— is unknown (no price in the list)."
 )
 
@@ -91,10 +94,16 @@ def snapshot_costs(inv: Inventory, *, currency: str | None = None) -> pd.DataFra
 
 
 def drive_costs(inv: Inventory, *, currency: str | None = None) -> pd.DataFrame:
-    """One row per drive (every listed drive, plus missing drives that still have snapshots), costliest first."""
+    """One row per drive and billing resource, costliest first.
+
+    Every listed drive has a row at its storage type (costing 0 without local snapshots); a drive's
+    backups (remote snapshots, billed as `backup`) are a row of their own beside its local
+    snapshots' row; missing drives that still have snapshots (an orphan's backups) have rows too.
+    """
     cur = currency or inv.currency
     costs = snapshot_costs(inv, currency=cur)
-    g = costs.groupby("drive_uuid", sort=False, dropna=False)
+    costs["drive_name"] = inv.snapshots["drive_name"].array  # a deleted drive's name lives on in its backups
+    g = costs.groupby(["drive_uuid", "resource"], sort=False, dropna=False)
     agg = pd.DataFrame(
         {
             "snapshot_count": g["uuid"].size(),
@@ -103,30 +112,34 @@ def drive_costs(inv: Inventory, *, currency: str | None = None) -> pd.DataFrame:
             "monthly_cost_burst": g["monthly_cost_burst"].sum(min_count=1),
             "burst_now_from_snapshots": g["burst_now_from_snapshots"].sum(min_count=1),
             "price_missing": g["price_missing"].any(),
-            "resource": g["resource"].first(),
+            "snapshot_drive_name": g["drive_name"].first(),
         }
-    )
+    ).reset_index()
     drives = inv.drives.set_index("uuid")
-    keys = drives.index.append(agg.index.difference(drives.index))
-    agg = agg.reindex(keys)
-    no_snaps = agg["snapshot_count"].isna()
-    resource = drives["storage_type"].astype("string").reindex(keys).fillna(DEFAULT_RESOURCE)
+    local = agg.loc[agg["resource"] != BACKUP_RESOURCE, "drive_uuid"].dropna().unique()
+    idle = drives.index.difference(pd.Index(local))  # no local snapshots (maybe backups): a row costing 0
+    agg = pd.concat([agg, pd.DataFrame({
+        "drive_uuid": idle, "resource": drives["storage_type"].astype("string").reindex(idle).fillna(DEFAULT_RESOURCE),
+        "snapshot_count": 0, "snapshots_allocated": 0, "monthly_cost_subscription": 0.0, "monthly_cost_burst": 0.0,
+        "burst_now_from_snapshots": 0.0, "price_missing": False,
+    }).reset_index(drop=True)], ignore_index=True)
     out = pd.DataFrame(
         {
-            "drive_uuid": pd.array(keys, dtype="string"),
-            "drive_name": drives["name"].reindex(keys).array,
-            "resource": agg["resource"].astype("string").fillna(resource).array,
-            "snapshot_count": agg["snapshot_count"].fillna(0).astype("Int64").array,
+            "drive_uuid": agg["drive_uuid"].astype("string").array,
+            "drive_name": pd.Series(drives["name"].reindex(agg["drive_uuid"]).array, dtype="string")
+            .fillna(agg["snapshot_drive_name"].astype("string")).array,
+            "resource": agg["resource"].astype("string").array,
+            "snapshot_count": agg["snapshot_count"].astype("Int64").array,
             "snapshots_allocated": agg["snapshots_allocated"].fillna(0).astype("Int64").array,
-            "currency": _repeat(cur, len(keys)),
-            "monthly_cost_subscription": agg["monthly_cost_subscription"].astype("Float64").mask(no_snaps, 0.0).array,
-            "monthly_cost_burst": agg["monthly_cost_burst"].astype("Float64").mask(no_snaps, 0.0).array,
-            "burst_now_from_snapshots": agg["burst_now_from_snapshots"].astype("Float64").mask(no_snaps, 0.0).array,
+            "currency": _repeat(cur, len(agg)),
+            "monthly_cost_subscription": agg["monthly_cost_subscription"].astype("Float64").array,
+            "monthly_cost_burst": agg["monthly_cost_burst"].astype("Float64").array,
+            "burst_now_from_snapshots": agg["burst_now_from_snapshots"].astype("Float64").array,
             "price_missing": agg["price_missing"].astype("boolean").fillna(False).array,
         }
     )
-    out = out.sort_values(["monthly_cost_burst", "snapshots_allocated", "drive_uuid"], ascending=[False, False, True],
-                          na_position="last")
+    out = out.sort_values(["monthly_cost_burst", "snapshots_allocated", "drive_uuid", "resource"],
+                          ascending=[False, False, True, True], na_position="last")
     return out.reset_index(drop=True)
 
 
@@ -150,7 +163,8 @@ def account_cost_summary(inv: Inventory, *, currency: str | None = None) -> pd.D
     cats, codes = billing_resource(inv.snapshots)
     sizes = inv.snapshots["allocated_size"].to_numpy(dtype="int64", na_value=0)
     snap_bytes = pd.Series(np.bincount(codes, weights=sizes, minlength=len(cats)).astype("int64"), index=cats)
-    wanted = set(inv.usage["resource"].dropna()) & set(STORAGE_TYPES) | set(snap_bytes[snap_bytes > 0].index)
+    storage = {*STORAGE_TYPES, BACKUP_RESOURCE}  # backups: a storage resource of their own
+    wanted = set(inv.usage["resource"].dropna()) & storage | set(snap_bytes[snap_bytes > 0].index)
     order = [r for r in STORAGE_TYPES if r in wanted] + sorted(wanted - set(STORAGE_TYPES))
     r = rates(inv, order, cur)
     rows = []

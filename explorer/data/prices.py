@@ -12,6 +12,8 @@ from explorer.data.units import MONTH_SECONDS
 
 #: Billed as when the drive (and so its storage type) is unknown: the API's default storage type.
 DEFAULT_RESOURCE = "dssd"
+#: What remote snapshots (backups) are billed as: a resource of its own (price, subscriptions, burst level).
+BACKUP_RESOURCE = "backup"
 
 
 def price_per_byte_second(inv: Inventory, resource: str, level: int, currency: str | None = None) -> float:
@@ -37,7 +39,8 @@ def rates(inv: Inventory, resources: Iterable[str], currency: str | None = None)
 
 
 def billing_resource(snapshots: pd.DataFrame) -> tuple[list[str], np.ndarray]:
-    """(resource names, code per snapshot): the drive's storage type, `dssd` when the drive is unknown."""
+    """(resource names, code per snapshot): a local snapshot's drive storage type (`dssd` when the drive is
+    unknown), `backup` for a remote snapshot (cloudsigma-api.md §2.10: not billed as drive storage)."""
     st = snapshots["storage_type"]
     if not isinstance(st.dtype, pd.CategoricalDtype):
         st = st.astype("category")
@@ -46,4 +49,10 @@ def billing_resource(snapshots: pd.DataFrame) -> tuple[list[str], np.ndarray]:
         cats.append(DEFAULT_RESOURCE)
     codes = st.cat.codes.to_numpy().astype(np.intp)
     codes[codes == -1] = cats.index(DEFAULT_RESOURCE)
+    if "kind" in snapshots:
+        remote = (snapshots["kind"] == "remote").to_numpy(dtype=bool, na_value=False)
+        if remote.any():
+            if BACKUP_RESOURCE not in cats:
+                cats.append(BACKUP_RESOURCE)
+            codes[remote] = cats.index(BACKUP_RESOURCE)
     return cats, codes

@@ -150,7 +150,9 @@ def prepare(inventory) -> Prepared:
         bursting=bool(snapshot_resources_bursting(account)) if len(account) else None,
         burst_now=_sum(costs["burst_now_from_snapshots"]) if len(account) else None,
     )
-    per_drive = drive_costs(inventory).set_index("drive_uuid")["monthly_cost_subscription"]
+    # Its local snapshots' row, as the drives pane's counts (a drive's backups are a `backup` row of their own).
+    local = drive_costs(inventory).query("resource != 'backup'")
+    per_drive = local.set_index("drive_uuid")["monthly_cost_subscription"]
     from explorer.data.owners import owner_column
 
     snapshots = inventory.snapshots.assign(owner=owner_column(inventory.snapshots, inventory.drives))  # for owner:
