@@ -20,8 +20,10 @@ def _connection_flags(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("connection (default: environment, ~/.cloudsigma.conf, else the demo)")
     where = g.add_mutually_exclusive_group()
     where.add_argument("--demo", action="store_true", help="use the embedded demo emulator")
-    where.add_argument("--region", metavar="CODE", help="CloudSigma location code, e.g. ZRH")
-    where.add_argument("--endpoint", metavar="URL", help="full API endpoint, e.g. https://zrh.cloudsigma.com/api/2.0/")
+    where.add_argument("--region", metavar="CODE[,CODE...]",
+                       help="CloudSigma location code(s), e.g. ZRH or ZRH,FRA (the same credentials at each)")
+    where.add_argument("--endpoint", metavar="URL", action="append",
+                       help="full API endpoint, e.g. https://zrh.cloudsigma.com/api/2.0/ (repeat for several locations)")
     g.add_argument("--username", metavar="EMAIL", help="account e-mail (password from CLOUDSIGMA_PASSWORD or a prompt)")
     g.add_argument("--config", metavar="PATH", help="pycloudsigma-style config file (default ~/.cloudsigma.conf)")
     g.add_argument("--offline", action="store_true", help="open the last cached inventory without contacting the API")
