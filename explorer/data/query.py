@@ -2,7 +2,7 @@
 
 One parser and one evaluator over the snapshots frame (pandas only). Terms are ANDed; a
 leading `-` negates one; a bare word is a case-insensitive substring of the name, the
-drive's name or the uuid. Size units follow CloudSigma's convention (GB = GiB). Two terms
+drive's name or the uuid (except the keyword `orphan`). Size units follow CloudSigma's convention (GB = GiB). Two terms
 read derived columns that :func:`query_frame` adds: `owner:` (column `owner`, see
 explorer.data.owners) and `cost>` (`monthly_cost_subscription`: the monthly value at
 subscription price, in the account's currency).
@@ -38,7 +38,10 @@ _NUMBER = re.compile(r"^(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>[a-z]*)$", re.IGNORECA
 _SIZE_MAX = float(2**62)
 _AGE_MAX = pd.Timedelta.max.total_seconds() * 0.99  # about 289 years
 _COST_MAX = 1e15
-_KEYED = ("status", "drive", "name", "uuid", "tag", "meta", "owner", "storage", "location")
+_KEYED = ("status", "drive", "name", "uuid", "tag", "meta", "owner", "storage", "location", "kind")
+_KINDS = ("local", "remote")  # schema.SNAPSHOT_KINDS
+#: A bare keyword (not a free word): remote snapshots whose source drive is gone (column `orphan`).
+ORPHAN = "orphan"
 #: Derived columns (added by `query_frame`): the owner by the default rule, the monthly value at subscription price.
 OWNER_COLUMN = "owner"
 COST_COLUMN = "monthly_cost_subscription"
@@ -54,7 +57,8 @@ SEARCH_COLUMN = "search_text"
 
 HELP = (
     "words match name, drive or uuid · size>10GiB · age>90d · cost>1 (value/month at subscription) · "
-    "status:creating · drive:web · owner:ops · storage:dssd · name: uuid: tag: meta: location: · -term negates"
+    "status:creating · drive:web · owner:ops · storage:dssd · kind:remote · orphan · name: uuid: tag: meta: "
+    "location: · -term negates"
 )
 
 
@@ -129,7 +133,11 @@ def _parse_term(word: str, negate: bool) -> Term:
             raise QueryError(f"unknown filter {key!r}:; use one of {', '.join(_KEYED)} (or size>…, age>…)")
         if not value:
             raise QueryError(f"{key}: needs a value, e.g. {key}:{'creating' if key == 'status' else 'web'}")
+        if key == "kind" and value.lower() not in _KINDS:
+            raise QueryError(f"kind: is local or remote (a backup), e.g. kind:remote (got {_shown(value)!r})")
         return Term(key, ":", value.lower(), negate)
+    if word.lower() == ORPHAN:  # `name:orphan` still searches names for the word
+        return Term(ORPHAN, "is", True, negate)
     return Term("text", "contains", word.lower(), negate)
 
 
@@ -203,6 +211,12 @@ def _term_mask(term: Term, frame: pd.DataFrame) -> np.ndarray:
     if term.field == "storage":
         storage = frame["storage_type"].astype("string").fillna(_DEFAULT_STORAGE).str.lower()
         return storage.eq(term.value).to_numpy(dtype=bool)
+    if term.field == ORPHAN:  # a frame without the column (an older cache) has no orphans
+        if ORPHAN not in frame:
+            return np.zeros(len(frame), dtype=bool)
+        return frame[ORPHAN].fillna(False).to_numpy(dtype=bool)
+    if term.field == "kind":
+        return frame["kind"].astype("string").eq(term.value).fillna(False).to_numpy(dtype=bool)
     if term.field == "location":  # a row whose location is unknown (null) matches no location
         return frame[LOCATION_COLUMN].astype("string").str.lower().eq(term.value).fillna(False).to_numpy(dtype=bool)
     return _contains(frame, term.field, term.value)
