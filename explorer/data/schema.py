@@ -129,6 +129,7 @@ USAGE_COLUMNS: tuple[Column, ...] = (
 
 SNAPSHOT_COST_COLUMNS: tuple[Column, ...] = (
     Column("uuid", "string", "Snapshot uuid."),
+    Column("location", "category", "The snapshot's location (its prices and currency).", LOCATION_CODES),
     Column("drive_uuid", "string", "Its drive."),
     Column("resource", "string", "Billing resource: the drive's storage type (`dssd` when the drive is unknown)."),
     Column("allocated_size", "Int64", "Billed bytes (null while `creating`, costed as 0)."),
@@ -143,6 +144,7 @@ SNAPSHOT_COST_COLUMNS: tuple[Column, ...] = (
 
 DRIVE_COST_COLUMNS: tuple[Column, ...] = (
     Column("drive_uuid", "string", "Drive uuid."),
+    Column("location", "category", "The drive's location (its prices and currency).", LOCATION_CODES),
     Column("drive_name", "string", "Drive name; null when the drive is missing."),
     Column("resource", "string", "Billing resource of its snapshots."),
     Column("snapshot_count", "Int64", "Snapshots of this drive."),
@@ -166,6 +168,8 @@ OWNER_COST_COLUMNS: tuple[Column, ...] = (
 )
 
 ACCOUNT_COST_COLUMNS: tuple[Column, ...] = (
+    Column("location", "category", "The location (one row per location and resource for several).",
+           LOCATION_CODES),
     Column("resource", "string", "Storage resource."),
     Column("subscribed", "Int64", "Subscribed bytes."),
     Column("using", "Int64", "Bytes in use (drives and snapshots)."),
