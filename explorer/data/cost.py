@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from explorer.client.models import STORAGE_TYPES
 from explorer.data import schema
@@ -52,21 +54,6 @@ MONEY_HELP = (
 )
 
 
-def _per_location(func, inv: Inventory, **kwargs) -> pd.DataFrame:
-    from explorer.data.locations import per_location
-
-    return per_location(func, inv, **kwargs)
-
-
-def _location_column(inv: Inventory, n: int) -> pd.Categorical:
-    """`inv.location` on `n` rows, as the frames' location category."""
-    cats = list(schema.LOCATION_CODES)
-    if inv.location and inv.location not in cats:
-        cats.append(inv.location)
-    code = cats.index(inv.location) if inv.location else -1
-    return pd.Categorical.from_codes(np.full(n, code, dtype=np.int8), categories=cats)
-
-
 def _float(values: np.ndarray) -> pd.arrays.FloatingArray:
     return pd.array(values, dtype="Float64")  # NaN becomes NA: "unknown", not a number
 
@@ -77,8 +64,6 @@ def _repeat(value: str, n: int) -> pd.api.extensions.ExtensionArray:
 
 def snapshot_costs(inv: Inventory, *, currency: str | None = None) -> pd.DataFrame:
     """One row per snapshot: its monthly value at subscription price, cost at burst price and burst-now share."""
-    if inv.parts:  # several locations: each with its own prices and currency (explorer.data.locations)
-        return _per_location(snapshot_costs, inv, currency=currency, aligned=True)
     cur = currency or inv.currency
     snaps = inv.snapshots
     cats, codes = billing_resource(snaps)
@@ -94,7 +79,6 @@ def snapshot_costs(inv: Inventory, *, currency: str | None = None) -> pd.DataFra
     out = pd.DataFrame(
         {
             "uuid": snaps["uuid"].array,
-            "location": snaps["location"].array,
             "drive_uuid": snaps["drive_uuid"].array,
             # Gathering from the few resource names is far cheaper than building a million strings.
             "resource": pd.array(cats, dtype="string").take(codes),
@@ -118,8 +102,6 @@ def drive_costs(inv: Inventory, *, currency: str | None = None) -> pd.DataFrame:
     backups (remote snapshots, billed as `backup`) are a row of their own beside its local
     snapshots' row; missing drives that still have snapshots (an orphan's backups) have rows too.
     """
-    if inv.parts:  # several locations: each location's drives costliest first, in location order
-        return _per_location(drive_costs, inv, currency=currency)
     cur = currency or inv.currency
     costs = snapshot_costs(inv, currency=cur)
     costs["drive_name"] = inv.snapshots["drive_name"].array  # a deleted drive's name lives on in its backups
@@ -146,7 +128,6 @@ def drive_costs(inv: Inventory, *, currency: str | None = None) -> pd.DataFrame:
     out = pd.DataFrame(
         {
             "drive_uuid": agg["drive_uuid"].astype("string").array,
-            "location": _location_column(inv, len(agg)),
             "drive_name": pd.Series(drives["name"].reindex(agg["drive_uuid"]).array, dtype="string")
             .fillna(agg["snapshot_drive_name"].astype("string")).array,
             "resource": agg["resource"].astype("string").array,
@@ -180,8 +161,6 @@ def _usage_for(inv: Inventory, resource: str, snapshot_bytes: int) -> tuple[int,
 
 def account_cost_summary(inv: Inventory, *, currency: str | None = None) -> pd.DataFrame:
     """Per storage resource: subscribed, using, burst bytes, burst cost per month and the snapshots' share of it."""
-    if inv.parts:  # several locations: one row per location and resource, each in its own currency
-        return _per_location(account_cost_summary, inv, currency=currency)
     cur = currency or inv.currency
     cats, codes = billing_resource(inv.snapshots)
     sizes = inv.snapshots["allocated_size"].to_numpy(dtype="int64", na_value=0)
@@ -196,7 +175,6 @@ def account_cost_summary(inv: Inventory, *, currency: str | None = None) -> pd.D
         sub, using, burst, est = _usage_for(inv, res, sb)
         sub_rate, burst_rate = r.at[res, "sub_rate"], r.at[res, "burst_rate"]
         rows.append({
-            "location": inv.location,
             "resource": res, "subscribed": sub, "using": using, "burst": burst, "usage_estimated": est,
             "snapshot_bytes": sb, "snapshot_share": sb / using if using else float("nan"), "bursting": burst > 0,
             "currency": cur, "burst_level": r.at[res, "burst_level"], "price_subscription": sub_rate * 2**30,
@@ -289,24 +267,31 @@ def _total(series: pd.Series) -> float:
 def deletion_savings(inv: Inventory, uuids: Iterable[str], *, currency: str | None = None) -> DeletionSavings:
     """What deleting `uuids` saves now (burst reduction) and what it frees against the subscription."""
     cur = currency or inv.currency
-    wanted = list(dict.fromkeys(uuids))
     costs = snapshot_costs(inv, currency=cur)
-    # Not Series.isin: on Arrow strings it makes a pyarrow scalar per wanted uuid (seconds for 60k); hash instead.
-    chosen = costs[pd.Index(wanted, dtype=object).get_indexer(costs["uuid"].to_numpy(dtype=object)) >= 0]
-    unknown = tuple(sorted(set(wanted) - set(chosen["uuid"].to_numpy(dtype=object))))
+    # Arrow's own hash lookup, both ways (Series.isin makes a pyarrow scalar per wanted uuid: seconds for 60k).
+    listed = isinstance(uuids, (list, tuple, np.ndarray, pd.Series, pd.api.extensions.ExtensionArray))
+    want = pa.array(uuids if listed else list(uuids), type=pa.string(), from_pandas=True)
+    ids = pa.array(costs["uuid"].array, type=pa.string())
+    chosen = np.flatnonzero(pc.is_in(ids, value_set=want, skip_nulls=True).to_numpy(zero_copy_only=False))
+    missing = pc.invert(pc.is_in(want, value_set=ids, skip_nulls=True))
+    unknown = tuple(sorted(want.filter(missing).unique().to_pylist()))
     account = account_cost_summary(inv, currency=cur).set_index("resource")
-    g = chosen.groupby("resource", sort=True)
+    # Per resource in name order, each sum over its chosen rows in inventory order (what a groupby would do).
+    codes, names = pd.factorize(costs["resource"].array.take(chosen), sort=True)
+    burst_rates = rates(inv, list(names), cur)["burst_rate"]
+    cols = {c: costs[c].array.take(chosen)
+            for c in ("allocated_size", "monthly_cost_subscription", "monthly_cost_burst", "price_missing")}
     rows = []
-    for res, part in g:
+    for code, res in enumerate(names):
+        part = {c: a[codes == code] for c, a in cols.items()}
         freed = int(part["allocated_size"].fillna(0).sum())
         burst = int(account.at[res, "burst"]) if res in account.index else 0
         reduced = min(freed, burst)
-        burst_rate = rates(inv, [res], cur).at[res, "burst_rate"]
         rows.append({
-            "resource": res, "snapshot_count": len(part), "bytes_freed": freed, "currency": cur,
+            "resource": res, "snapshot_count": len(part["allocated_size"]), "bytes_freed": freed, "currency": cur,
             "monthly_cost_subscription": part["monthly_cost_subscription"].sum(min_count=1),
             "monthly_cost_burst": part["monthly_cost_burst"].sum(min_count=1), "burst_bytes": burst,
-            "burst_bytes_reduced": reduced, "saves_now_monthly": reduced * burst_rate,
+            "burst_bytes_reduced": reduced, "saves_now_monthly": reduced * burst_rates[res],
             "frees_subscription_bytes": freed - reduced, "price_missing": bool(part["price_missing"].any()),
         })
     frame = schema.conform(pd.DataFrame(rows, columns=[c.name for c in schema.SAVINGS_COLUMNS]),

@@ -16,22 +16,33 @@ DEFAULT_RESOURCE = "dssd"
 BACKUP_RESOURCE = "backup"
 
 
+def _per_byte_second(inv: Inventory, currency: str) -> dict[tuple[str, int], float]:
+    """`{(resource, level): price / multiplier}` for one currency: the first price object of each, NaN if unusable."""
+    p = inv.prices
+    p = p[(p["currency"] == currency).fillna(False).to_numpy(bool)]
+    out: dict[tuple[str, int], float] = {}
+    for res, level, price, mult in zip(p["resource"].astype(object), p["level"].astype(object),
+                                       p["price"].astype(object), p["multiplier"].astype(object), strict=True):
+        if pd.isna(res) or pd.isna(level) or (res, level) in out:
+            continue
+        bad = pd.isna(mult) or mult == 0 or pd.isna(price)
+        out[(res, int(level))] = float("nan") if bad else float(price) / float(mult)
+    return out
+
+
 def price_per_byte_second(inv: Inventory, resource: str, level: int, currency: str | None = None) -> float:
     """`price / multiplier` for one price object; NaN when the price list has no such entry."""
-    p = inv.prices
-    hit = p[(p["resource"] == resource) & (p["level"] == level) & (p["currency"] == (currency or inv.currency))]
-    if hit.empty or pd.isna(hit["multiplier"].iloc[0]) or hit["multiplier"].iloc[0] == 0:
-        return float("nan")
-    return float(hit["price"].iloc[0]) / float(hit["multiplier"].iloc[0])
+    return _per_byte_second(inv, currency or inv.currency).get((resource, level), float("nan"))
 
 
 def rates(inv: Inventory, resources: Iterable[str], currency: str | None = None) -> pd.DataFrame:
     """Per resource: burst level and the monthly price of a byte at level 0 and at that level (NaN if unknown)."""
+    table = _per_byte_second(inv, currency or inv.currency)
     rows = []
     for r in resources:
         level = inv.burst_levels.get(r)
-        sub = price_per_byte_second(inv, r, 0, currency) * MONTH_SECONDS
-        burst = price_per_byte_second(inv, r, level, currency) * MONTH_SECONDS if level is not None else float("nan")
+        sub = table.get((r, 0), float("nan")) * MONTH_SECONDS
+        burst = table.get((r, level), float("nan")) * MONTH_SECONDS if level is not None else float("nan")
         rows.append((r, level, sub, burst))
     out = pd.DataFrame(rows, columns=["resource", "burst_level", "sub_rate", "burst_rate"]).set_index("resource")
     out["burst_level"] = out["burst_level"].astype("Int64")
