@@ -54,6 +54,21 @@ MONEY_HELP = (
 )
 
 
+def _per_location(func, inv: Inventory, **kwargs) -> pd.DataFrame:
+    from explorer.data.locations import per_location
+
+    return per_location(func, inv, **kwargs)
+
+
+def _location_column(inv: Inventory, n: int) -> pd.Categorical:
+    """`inv.location` on `n` rows, as the frames' location category."""
+    cats = list(schema.LOCATION_CODES)
+    if inv.location and inv.location not in cats:
+        cats.append(inv.location)
+    code = cats.index(inv.location) if inv.location else -1
+    return pd.Categorical.from_codes(np.full(n, code, dtype=np.int8), categories=cats)
+
+
 def _float(values: np.ndarray) -> pd.arrays.FloatingArray:
     return pd.array(values, dtype="Float64")  # NaN becomes NA: "unknown", not a number
 
@@ -64,6 +79,8 @@ def _repeat(value: str, n: int) -> pd.api.extensions.ExtensionArray:
 
 def snapshot_costs(inv: Inventory, *, currency: str | None = None) -> pd.DataFrame:
     """One row per snapshot: its monthly value at subscription price, cost at burst price and burst-now share."""
+    if inv.parts:  # several locations: each with its own prices and currency (explorer.data.locations)
+        return _per_location(snapshot_costs, inv, currency=currency, aligned=True)
     cur = currency or inv.currency
     snaps = inv.snapshots
     cats, codes = billing_resource(snaps)
@@ -79,6 +96,7 @@ def snapshot_costs(inv: Inventory, *, currency: str | None = None) -> pd.DataFra
     out = pd.DataFrame(
         {
             "uuid": snaps["uuid"].array,
+            "location": snaps["location"].array,
             "drive_uuid": snaps["drive_uuid"].array,
             # Gathering from the few resource names is far cheaper than building a million strings.
             "resource": pd.array(cats, dtype="string").take(codes),
@@ -102,6 +120,8 @@ def drive_costs(inv: Inventory, *, currency: str | None = None) -> pd.DataFrame:
     backups (remote snapshots, billed as `backup`) are a row of their own beside its local
     snapshots' row; missing drives that still have snapshots (an orphan's backups) have rows too.
     """
+    if inv.parts:  # several locations: each location's drives costliest first, in location order
+        return _per_location(drive_costs, inv, currency=currency)
     cur = currency or inv.currency
     costs = snapshot_costs(inv, currency=cur)
     costs["drive_name"] = inv.snapshots["drive_name"].array  # a deleted drive's name lives on in its backups
@@ -128,6 +148,7 @@ def drive_costs(inv: Inventory, *, currency: str | None = None) -> pd.DataFrame:
     out = pd.DataFrame(
         {
             "drive_uuid": agg["drive_uuid"].astype("string").array,
+            "location": _location_column(inv, len(agg)),
             "drive_name": pd.Series(drives["name"].reindex(agg["drive_uuid"]).array, dtype="string")
             .fillna(agg["snapshot_drive_name"].astype("string")).array,
             "resource": agg["resource"].astype("string").array,
@@ -161,6 +182,8 @@ def _usage_for(inv: Inventory, resource: str, snapshot_bytes: int) -> tuple[int,
 
 def account_cost_summary(inv: Inventory, *, currency: str | None = None) -> pd.DataFrame:
     """Per storage resource: subscribed, using, burst bytes, burst cost per month and the snapshots' share of it."""
+    if inv.parts:  # several locations: one row per location and resource, each in its own currency
+        return _per_location(account_cost_summary, inv, currency=currency)
     cur = currency or inv.currency
     cats, codes = billing_resource(inv.snapshots)
     sizes = inv.snapshots["allocated_size"].to_numpy(dtype="int64", na_value=0)
@@ -175,6 +198,7 @@ def account_cost_summary(inv: Inventory, *, currency: str | None = None) -> pd.D
         sub, using, burst, est = _usage_for(inv, res, sb)
         sub_rate, burst_rate = r.at[res, "sub_rate"], r.at[res, "burst_rate"]
         rows.append({
+            "location": inv.location,
             "resource": res, "subscribed": sub, "using": using, "burst": burst, "usage_estimated": est,
             "snapshot_bytes": sb, "snapshot_share": sb / using if using else float("nan"), "bursting": burst > 0,
             "currency": cur, "burst_level": r.at[res, "burst_level"], "price_subscription": sub_rate * 2**30,
