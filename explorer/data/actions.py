@@ -85,11 +85,29 @@ async def create_snapshot(client: Any, drive_uuid: str, *, name: str | None = No
     return await client.snapshots.create(drive_uuid, name=name or None, meta=checked)
 
 
+#: The snapshots frame's `kind` of a remote snapshot (a backup, at `/remotesnapshots/`); anything else is local.
+REMOTE = "remote"
+
+
+def resource_of(client: Any, kind: Any = None) -> Any:
+    """The client namespace a snapshot of this `kind` is written through: `remotesnapshots` or `snapshots`."""
+    return client.remotesnapshots if kind == REMOTE else client.snapshots
+
+
+def kinds_of(snapshots: Any, uuids: Iterable[str]) -> dict[str, str]:
+    """`{uuid: kind}` of some rows of a snapshots frame (for `delete_snapshots(kinds=)`); unknown uuids left out."""
+    wanted = set(uuids)
+    if "kind" not in snapshots:
+        return {}
+    rows = snapshots[snapshots["uuid"].isin(wanted)]
+    return {u: str(k) for u, k in zip(rows["uuid"], rows["kind"], strict=True) if isinstance(k, str)}
+
+
 async def update_snapshot(client: Any, uuid: str, *, name: str | None = None,
-                          meta: Mapping[str, Any] | None = None) -> Any:
-    """Rename and/or replace the meta of a snapshot (PUT replaces the whole meta)."""
+                          meta: Mapping[str, Any] | None = None, kind: str | None = None) -> Any:
+    """Rename and/or replace the meta of a snapshot (PUT replaces the whole meta); `kind="remote"`: a backup."""
     checked = validate_meta(meta) if meta is not None else None
-    return await client.snapshots.update(uuid, name=name or None, meta=checked)
+    return await resource_of(client, kind).update(uuid, name=name or None, meta=checked)
 
 
 async def wait_available(client: Any, uuid: str, *, timeout: float = 600, poll: float = 1.0) -> Any:
@@ -104,15 +122,15 @@ def _message(exc: ExplorerError) -> str:
     return str(exc)
 
 
-async def _still_present(client: Any, uuids: Sequence[str]) -> set[str]:
+async def _still_present(resource: Any, uuids: Sequence[str]) -> set[str]:
     present: set[str] = set()
     for start in range(0, len(uuids), 200):  # keep the query string a sane length
         chunk = list(uuids[start : start + 200])
-        present.update(s.uuid for s in await client.snapshots.list(uuid=chunk, fields=["uuid"]))
+        present.update(s.uuid for s in await resource.list(uuid=chunk, fields=["uuid"]))
     return present
 
 
-async def _wait_gone(client: Any, uuids: Sequence[str], timeout: float, poll: float,
+async def _wait_gone(resource: Any, uuids: Sequence[str], timeout: float, poll: float,
                      remaining: set[str] | None = None) -> set[str]:
     """Poll the list until these snapshots are gone (deletion is asynchronous); return those still listed.
 
@@ -124,7 +142,7 @@ async def _wait_gone(client: Any, uuids: Sequence[str], timeout: float, poll: fl
     remaining.clear()
     remaining.update(uuids)
     while remaining:
-        still = await _still_present(client, sorted(remaining))
+        still = await _still_present(resource, sorted(remaining))
         remaining.intersection_update(still)
         if not remaining or time.monotonic() >= deadline:
             break
@@ -159,8 +177,12 @@ async def delete_snapshots(
     verify_timeout: float = 30.0,
     poll: float = 0.5,
     on_item: Callable[[ItemResult], None] | None = None,
+    kinds: Mapping[str, str] | None = None,
 ) -> list[ItemResult]:
     """Delete snapshots (`{uuid: name}`) and report each one; raises nothing for API or network failures.
+
+    `kinds` (`{uuid: "local" | "remote"}`, see :func:`kinds_of`; a uuid not in it is local) routes
+    each one: remote snapshots (backups) go through `client.remotesnapshots`, by the same rules.
 
     Many go through the client's `snapshots.delete_many`, which already says per item
     whether it was deleted, already gone, still there (with the API's words) or of unknown
@@ -174,12 +196,25 @@ async def delete_snapshots(
     (accepted, not yet confirmed: never as deleted nor as refused), and when the polling
     itself fails the accepted items are reported as started but not verified.
     """
+    groups: dict[bool, dict[str, str]] = {}
+    for u, name in items.items():
+        groups.setdefault((kinds or {}).get(u) == REMOTE, {})[u] = name
+    results: dict[str, ItemResult] = {}
+    for remote, part in groups.items():
+        resource = client.remotesnapshots if remote else client.snapshots
+        results.update(await _delete_some(resource, part, verify_timeout, poll))
+    return _emit(results, list(items), on_item)
+
+
+async def _delete_some(resource: Any, items: Mapping[str, str], verify_timeout: float, poll: float
+                       ) -> dict[str, ItemResult]:
+    """`delete_snapshots` for snapshots of one kind, through one client namespace."""
     results: dict[str, ItemResult] = {}
     accepted: list[str] = []
     singles = len(items) <= 1
     if not singles:
         try:
-            outcomes = await client.snapshots.delete_many(list(items), check=False)
+            outcomes = await resource.delete_many(list(items), check=False)
             for o in outcomes:
                 if o.outcome == "deleted":  # explorer.client.deletion.DELETED (not imported: it loads httpx)
                     accepted.append(o.uuid)
@@ -199,7 +234,7 @@ async def delete_snapshots(
                 results[u] = ItemResult(u, items[u], False, stop)
                 continue
             try:
-                await client.snapshots.delete(u)
+                await resource.delete(u)
                 accepted.append(u)
             except NotFoundError as exc:
                 results[u] = ItemResult(u, items[u], False, f"not found: {_message(exc)}")
@@ -212,7 +247,7 @@ async def delete_snapshots(
                 stop = f"not attempted: {_message(exc)}"
     remaining: set[str] = set()
     try:
-        await _wait_gone(client, accepted, verify_timeout, poll, remaining)
+        await _wait_gone(resource, accepted, verify_timeout, poll, remaining)
     except ExplorerError as exc:
         for u in accepted:
             results[u] = (ItemResult(u, items[u], False, f"deletion started, not verified: {_message(exc)}")
@@ -222,7 +257,7 @@ async def delete_snapshots(
             ok = u not in remaining
             results[u] = ItemResult(u, items[u], ok, "deleted" if ok else
                                     f"deletion started, still listed after {verify_timeout:g} s; refresh to check")
-    return _emit(results, list(items), on_item)
+    return results
 
 
 def _emit(results: dict[str, ItemResult], order: Sequence[str], on_item) -> list[ItemResult]:
@@ -234,9 +269,10 @@ def _emit(results: dict[str, ItemResult], order: Sequence[str], on_item) -> list
 
 
 async def clone_snapshot(client: Any, uuid: str, *, name: str | None = None, media: str | None = None,
-                         avoid: Sequence[str] | None = None) -> Any:
-    """Clone a snapshot to a new drive (returned in `cloning_dst`)."""
-    return await client.snapshots.clone(uuid, name=name or None, media=media or None, avoid=list(avoid or []) or None)
+                         avoid: Sequence[str] | None = None, kind: str | None = None) -> Any:
+    """Clone a snapshot to a new drive (returned in `cloning_dst`); `kind="remote"` clones a backup."""
+    return await resource_of(client, kind).clone(uuid, name=name or None, media=media or None,
+                                                 avoid=list(avoid or []) or None)
 
 
 async def follow_job(

@@ -172,7 +172,8 @@ async def _apply(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: Text
                 print(f"{'deleted' if r.ok else 'NOT DELETED'}  {r.name or r.uuid} ({r.uuid})"
                       + ("" if r.ok else f": {r.message}"), file=shown, flush=True)
 
-            results = await delete_snapshots(session.client, items, on_item=show)
+            # Remote snapshots (backups) are deleted through /remotesnapshots/, by the same rules.
+            results = await delete_snapshots(session.client, items, on_item=show, kinds=plan.delete_kinds())
         finally:
             await session.client.aclose()
     failed = [r for r in results if not r.ok]

@@ -7,6 +7,10 @@ newest snapshot of each of the N newest UTC buckets that hold one (ISO weeks for
 `within D` keeps everything newer than `now - D`; `tag NAME` keeps every snapshot with that
 tag; the newest candidate of a drive is always kept. Every rule that kept a snapshot is a
 reason; the rest of the scope is to be deleted.
+
+A drive's remote snapshots (backups, kind `remote`) are a set of their own beside its local
+snapshots: the rules apply to each set separately (so a drive keeps its newest backup and its
+newest local snapshot), also for an orphan's backups, planned under the deleted drive's uuid.
 """
 
 from __future__ import annotations
@@ -84,7 +88,7 @@ class RetentionRules:
 class RetentionPlan:
     """The plan: `snapshots` holds every candidate in scope, per drive, newest first.
 
-    Columns: uuid, name, drive_uuid, drive_name, timestamp, allocated_size, keep (bool),
+    Columns: uuid, name, drive_uuid, drive_name, kind, timestamp, allocated_size, keep (bool),
     reasons (comma-separated, empty for a deletion), row (position in the inventory's snapshots frame).
     """
 
@@ -104,6 +108,11 @@ class RetentionPlan:
         """`{uuid: name}` of the snapshots to delete, in plan order (what `delete_snapshots` takes)."""
         d = self.delete
         return {u: (n if isinstance(n, str) else "") for u, n in zip(d["uuid"], d["name"].astype(object), strict=True)}
+
+    def delete_kinds(self) -> dict[str, str]:
+        """`{uuid: kind}` of the snapshots to delete (`delete_snapshots(kinds=)` routes remote ones)."""
+        d = self.delete
+        return {u: str(k) for u, k in zip(d["uuid"], d["kind"].astype(object), strict=True) if isinstance(k, str)}
 
 
 def select_drives(inv: Inventory, wanted: list[str] | tuple[str, ...]) -> set[str]:
@@ -145,7 +154,7 @@ def _buckets(ts_ns: np.ndarray) -> dict[str, np.ndarray]:
     }
 
 
-_PLAN_COLUMNS = ("uuid", "name", "drive_uuid", "drive_name", "timestamp", "allocated_size", "tags")
+_PLAN_COLUMNS = ("uuid", "name", "drive_uuid", "drive_name", "kind", "timestamp", "allocated_size", "tags")
 
 
 def _uuid_ties(rows: np.ndarray, ts: np.ndarray, dcodes: np.ndarray, uuids: pd.Series) -> np.ndarray:
@@ -178,7 +187,8 @@ def plan_retention(inv: Inventory, rules: RetentionRules, *, drives: list[str] |
     rows = np.flatnonzero(mask)
     ts = s["timestamp"].to_numpy(dtype="datetime64[ns]").view(np.int64)[rows]
     dcodes, _ = pd.factorize(s["drive_uuid"].fillna("").array.take(rows), sort=False)
-    order = np.lexsort((-ts, dcodes))  # per drive (in order of appearance), newest first
+    dcodes = dcodes * 2 + (s["kind"] == "remote").to_numpy(bool, na_value=False)[rows]  # a drive's backups: own set
+    order = np.lexsort((-ts, dcodes))  # per drive and kind (in order of appearance), newest first
     rows, ts, dcodes = rows[order], ts[order], dcodes[order]
     rows = _uuid_ties(rows, ts, dcodes, s["uuid"])
     c = pd.DataFrame({k: s[k].array.take(rows) for k in _PLAN_COLUMNS})
