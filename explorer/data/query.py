@@ -181,8 +181,7 @@ def _compare(values: pd.Series, op: str, bound) -> np.ndarray:
 def _term_mask(term: Term, frame: pd.DataFrame) -> np.ndarray:
     if term.field == "text" and SEARCH_COLUMN in frame:
         # one pass over a pre-lowered "name\ndrive\nuuid" column instead of three case-folding passes
-        hit = frame[SEARCH_COLUMN].str.contains(term.value, regex=False)
-        return hit.fillna(False).to_numpy(dtype=bool)
+        return search_hits(frame[SEARCH_COLUMN], term.value)
     if term.field == "text":
         return (
             _contains(frame, "name", term.value)
@@ -220,6 +219,16 @@ def _term_mask(term: Term, frame: pd.DataFrame) -> np.ndarray:
     if term.field == "location":  # a row whose location is unknown (null) matches no location
         return frame[LOCATION_COLUMN].astype("string").str.lower().eq(term.value).fillna(False).to_numpy(dtype=bool)
     return _contains(frame, term.field, term.value)
+
+
+def search_hits(search, word: str) -> np.ndarray:
+    """Rows of a pre-lowered SEARCH_COLUMN (a pandas column or an Arrow array of it, e.g. a subset) that contain
+    the free-text `word` (lower-cased by the parser): one pyarrow pass, which releases the GIL."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    hit = pc.match_substring(search if isinstance(search, pa.Array | pa.ChunkedArray) else pa.array(search), word)
+    return pc.fill_null(hit, False).to_numpy(zero_copy_only=False)
 
 
 def query_frame(inv) -> pd.DataFrame:
