@@ -3,41 +3,114 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import html
-import re
+import json
 import uuid
 from pathlib import Path
 
+import plotly
 import plotly.graph_objects as go
 import plotly.io as pio
+import traitlets
 
 #: Class of the static copy; the live front end hides it, an exported page (no kernel, no widgets) shows it.
 STATIC_CLASS = "explorer-static-copy"
+#: Class of a live chart's element in the browser; its `data-chart` says waiting, loading, drawn or failed.
+CHART_CLASS = "explorer-live-chart"
 
-# plotly's widget view draws as soon as it is made, before it is in the page: plotly.js finds no width there
-# and falls back to 700 px. This wrapper waits until the element has a width, then draws, then tells Python.
-_WRAPPER = """
-const __explorer_base = %(default)s;
-export { %(named)s };
+# The 2 s window. anywidget gives a model 2 seconds from its creation in the browser to import its `_esm` and
+# run `initialize`; past that, the model drops every later message from Python, so the chart never redraws.
+# plotly's `_esm` is its whole 5 MB bundle, imported afresh for each chart: a dashboard's three charts evaluated
+# it three times over, and on a busy machine the window closed. So `_esm` is the small loader below, which
+# `initialize`s at once, and the bundle travels as data (`_plotly_bundle`). It is imported once per page, when
+# the first chart has a place to draw; updates from Python that arrive before it is loaded are kept and replayed.
+#
+# plotly's view also draws as soon as it is made, before it is in the page: plotly.js finds no width there and
+# falls back to 700 px. So a view waits until its element has a width, then draws, then tells Python.
+_LOADER = """
+const KEY = %(key)s, TRANSIENT = %(transient)s, CHART_CLASS = %(chart_class)s;
+
+function loadPlotly(model) {
+  const cache = (globalThis.__explorerPlotly ??= new Map());
+  if (!cache.has(KEY)) {
+    const url = URL.createObjectURL(new Blob([model.get("_plotly_bundle")], { type: "text/javascript" }));
+    cache.set(KEY, import(url).finally(() => URL.revokeObjectURL(url)));
+  }
+  return cache.get(KEY);
+}
+
 export default () => {
-  const base = __explorer_base();
+  let model = null, base = null, setup = null, replaying = null;
+  const queued = [], listeners = new Map();
+  // What plotly's model sees: the real model, except that `get` answers a replayed message while it is replayed.
+  function proxied(real) {
+    return {
+      get: (name) => (replaying && replaying[0] === name ? replaying[1] : real.get(name)),
+      set: (...args) => real.set(...args),
+      save_changes: () => real.save_changes(),
+      send: (...args) => real.send(...args),
+      on: (event, callback) => {
+        if (!listeners.has(event)) listeners.set(event, []);
+        listeners.get(event).push(callback);
+        real.on(event, callback);
+      },
+      off: (...args) => real.off(...args),
+      widget_manager: real.widget_manager,
+    };
+  }
+  function ensureSetup() {
+    setup ??= loadPlotly(model).then((mod) => {
+      base = mod.default();
+      base.initialize({ model: proxied(model) });
+      for (const message of queued.splice(0)) {
+        replaying = message;
+        try { for (const callback of listeners.get("change:" + message[0]) || []) callback(); }
+        finally { replaying = null; }
+      }
+    });
+    return setup;
+  }
   return {
-    initialize(ctx) { return base.initialize(ctx); },
+    initialize(ctx) {
+      model = ctx.model;
+      // Python sends each update as "set, then reset to null": keep the ones that come before plotly is loaded.
+      for (const name of TRANSIENT) {
+        model.on("change:" + name, () => {
+          const value = model.get(name);
+          if (!base && value !== null && value !== undefined) queued.push([name, value]);
+        });
+      }
+    },
     render(ctx) {
       const el = ctx.el;
       el.style.width = "100%%";
-      let cleanup = null, started = false;
+      el.classList.add(CHART_CLASS);
+      let cleanup = null, state = "waiting";
+      const mark = (value) => { state = value; el.dataset.chart = value; };  // tests wait on data-chart="drawn"
+      mark("waiting");
       const observer = new ResizeObserver(() => { if (el.clientWidth > 0) start(); });
       function start() {
-        if (started) return;
-        started = true;
+        if (state !== "waiting") return;
+        mark("loading");
         observer.disconnect();
-        cleanup = base.render(ctx);
-        ctx.model.send({ event: "rendered" });
+        ensureSetup().then(() => {
+          if (state !== "loading") return;  // removed meanwhile
+          cleanup = base.render(ctx);
+          mark("drawn");
+          ctx.model.send({ event: "rendered" });
+        }).catch((error) => {
+          mark("failed");
+          el.textContent = "The chart could not be drawn: " + error;
+        });
       }
       observer.observe(el);
       if (el.isConnected && el.clientWidth > 0) start();
-      return () => { started = true; observer.disconnect(); if (typeof cleanup === "function") cleanup(); };
+      return () => {
+        mark("removed");
+        observer.disconnect();
+        if (typeof cleanup === "function") cleanup();
+      };
     },
   };
 };
@@ -45,24 +118,23 @@ export default () => {
 
 
 @functools.cache
-def _esm() -> str:
-    bundle = (Path(go.__file__).parent.parent / "package_data" / "widgetbundle.js").read_text()
-    at = bundle.rfind("export{")
-    found = re.compile(r"export\{([^{}]*)\};?").match(bundle, at) if at >= 0 else None
-    if found is None or " as default" not in found.group(1):  # another bundle layout: keep plotly's own view
-        return bundle
-    parts = [p.strip() for p in found.group(1).split(",")]
-    default = next(p.split(" as ")[0] for p in parts if p.endswith(" as default"))
-    named = ", ".join(p for p in parts if not p.endswith(" as default"))
-    head = bundle[: found.start()] + bundle[found.end():]
-    return head + _WRAPPER % {"default": default, "named": named}
+def _bundle() -> str:
+    return (Path(go.__file__).parent.parent / "package_data" / "widgetbundle.js").read_text()
+
+
+@functools.cache
+def _loader() -> str:
+    transient = sorted(n for n in go.FigureWidget.class_trait_names() if n.startswith("_py2js_"))
+    key = f"plotly-{plotly.__version__}-{hashlib.sha1(_bundle().encode()).hexdigest()[:12]}"
+    return _LOADER % {"key": json.dumps(key), "transient": json.dumps(transient), "chart_class": json.dumps(CHART_CLASS)}
 
 
 class LiveFigure(go.FigureWidget):
     """A FigureWidget that fills the output's width, follows window resizes and reports its first drawing."""
 
-    # A class trait, so the first state the front end gets has it (a later _esm would reload the view).
-    _esm = _esm()
+    # Class traits, so the first state the front end gets has them (a later _esm would reload the view).
+    _esm = _loader()
+    _plotly_bundle = traitlets.Unicode(_bundle()).tag(sync=True)
 
     _defer_open = True
 
