@@ -68,7 +68,9 @@ def doc(run):
 
 
 def test_cost_json_has_exactly_the_documented_shape(doc, fleet):
-    assert list(doc) == ["currency", "source", "account", "storage_types", "drives", "owners"]
+    assert list(doc) == ["currency", "source", "account", "storage_types", "drives", "owners",
+                         "totals", "locations", "failures"]  # the last three added for several locations
+    assert [t["currency"] for t in doc["totals"]] == ["EUR"] and doc["failures"] == []
     assert doc["currency"] == "EUR"
     assert list(doc["source"]) == ["endpoint", "demo", "loaded_at"] and doc["source"]["endpoint"] == fleet.url
     assert doc["source"]["demo"] is False and doc["source"]["loaded_at"].endswith("Z")

@@ -1,4 +1,4 @@
-"""The `export`, `cost` and `record` sub-commands (flags are parsed in explorer.cli)."""
+"""The `export`, `cost` and `record` sub-commands (flags are parsed in explorer.cli), over every configured location."""
 
 from __future__ import annotations
 
@@ -28,7 +28,9 @@ class StderrProgress:
             self.stream.write(f"\rloading {stage}: {done}{of}  " + ("\n" if finished else ""))
             self.stream.flush()
         elif finished and self._last != stage:  # logs and cron mails get one line per stage
-            what = f"billing data ({done} requests)" if stage == "billing" else f"{done} {stage}"
+            where, _, base = stage.rpartition(" ")  # "ZRH snapshots" when several locations load
+            at = f" at {where}" if where else ""
+            what = f"billing data{at} ({done} requests)" if base == "billing" else f"{done} {base}{at}"
             self.stream.write(f"loaded {what}\n")
         if finished:
             self._last = stage
@@ -44,17 +46,60 @@ def offline_inventory(args: argparse.Namespace) -> Inventory:
     return load_cached_inventory(demo=True if getattr(args, "demo", False) else None)
 
 
+#: Exit status when the command ran but some location failed (its rows are missing, or cached and stale).
+EXIT_LOCATION_FAILED = 3
+
+
 def load_for_command(args: argparse.Namespace, *, stream: TextIO | None = None) -> Inventory:
-    """The inventory the command works on: the offline cache with --offline, else a fresh load."""
+    """The inventory the command works on: the offline cache with --offline, else a fresh load of every location.
+
+    Several locations load concurrently into one inventory (explorer.data.locations); a failed one is in
+    `inv.failures` (see :func:`failure_lines`). One configured location that fails raises its error, as does a
+    load where no location gave any rows.
+    """
     if getattr(args, "offline", False):
         return offline_inventory(args)
-    from explorer.config import load_settings
-    from explorer.data.load import inventory_source, load_inventory
-    from explorer.session import open_session
+    from explorer.config import load_locations_settings
+    from explorer.session import open_sessions
 
-    settings = load_settings(args)
-    with open_session(settings) as session:
-        return load_inventory(session.client, progress=StderrProgress(stream), source=inventory_source(session))
+    with open_sessions(load_locations_settings(args)) as sessions:
+        return load_sessions(sessions, stream=stream)
+
+
+def load_sessions(sessions, *, stream: TextIO | None = None) -> Inventory:
+    """Load the sessions' locations (explorer.session.open_sessions) for a command; see :func:`load_for_command`."""
+    from explorer.data.locations import load_locations
+
+    errors: list = []
+    inv = load_locations(sessions, progress=StderrProgress(stream), errors=errors)
+    return checked_load(inv, errors, len(sessions))
+
+
+def checked_load(inv: Inventory, errors: list, locations: int) -> Inventory:
+    """`inv`, unless its load is no use at all: one location that failed, or no location with rows."""
+    if errors and (locations == 1 or (len(errors) == locations and not inv.parts)):
+        if locations == 1:
+            raise errors[0][1]
+        raise ExplorerError("no location could be loaded: " + "; ".join(f"{code}: {exc}" for code, exc in errors))
+    return inv
+
+
+def failure_lines(inv: Inventory) -> list[str]:
+    """One line per failed location: which, where, why, and whether its cached rows are shown (stale)."""
+    lines = []
+    for f in inv.failures:
+        shown = (f"its cached rows from {f.stale_since:%Y-%m-%d %H:%M} UTC are included, marked stale"
+                 if f.stale_since is not None else "no cached rows of it: it is missing from this output")
+        lines.append(f"location {f.location} FAILED ({f.endpoint}): {f.reason}; {shown}")
+    return lines
+
+
+def report_failures(inv: Inventory, err: TextIO, *, shown: bool = False) -> int:
+    """Name every failed location on `err` (unless the output already `shown` them); the exit status to return."""
+    if not shown:
+        for line in failure_lines(inv):
+            print(f"snapshot-explorer: {line}", file=err)
+    return EXIT_LOCATION_FAILED if inv.failures else 0
 
 
 def _output_path(output: str | Path) -> Path:
@@ -157,6 +202,16 @@ def export(inv: Inventory, frame_name: str, fmt: str, output: str | Path, filter
 
 
 def _record(inv: Inventory, parquet_dir: str | None = None) -> str:
+    """One observation per freshly loaded location (a failed location's cached rows are not a new observation)."""
+    if not inv.parts:
+        return _record_one(inv, parquet_dir)
+    fresh = [p for p in inv.parts if not p.source.offline]
+    if not fresh:
+        raise ExplorerError("nothing to record: no location was loaded fresh")
+    return "\n".join(_record_one(p, parquet_dir) for p in fresh)
+
+
+def _record_one(inv: Inventory, parquet_dir: str | None = None) -> str:
     from explorer.data.history import HistoryStore
     from explorer.data.report import record_report
     from explorer.data.units import human_bytes
@@ -188,13 +243,15 @@ def run(args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | No
         return run_prune(args, out, err) if args.command == "prune" else run_forecast(args, out, err)
     _check_args(args)
     inv = load_for_command(args, stream=err)
+    shown = False
     if args.command == "export":
         n = export(inv, args.frame, args.format, args.output, getattr(args, "filter", None))
         print(f"wrote {_count(n, args.frame)} to {args.output} ({args.format}) - {_origin(inv)}", file=err)
     elif args.command == "cost":
         print(_cost(inv, args), file=out)
+        shown = (getattr(args, "format", "table") or "table") == "table"  # the table names them itself
     elif args.command == "record":
         print(_record(inv, getattr(args, "parquet_dir", None)), file=out)
     else:
         raise ValidationError(f"unknown data command {args.command!r}")
-    return 0
+    return report_failures(inv, err, shown=shown)

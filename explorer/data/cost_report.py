@@ -39,11 +39,26 @@ class CostReport:
     owner_rule: OwnerRule
     filter_text: str | None = None
     savings: DeletionSavings | None = None  # with a filter: what deleting the selection saves now / frees
+    #: several locations: each location's own report (its prices and currency), in location order.
+    parts: tuple[CostReport, ...] = ()
+    #: the totals, one per currency (never added across currencies); one entry for a single location.
+    totals: tuple[CostTotals, ...] = ()
+
+    @property
+    def single_currency(self) -> bool:
+        return len({t.currency for t in self.totals} or {self.currency}) == 1
 
 
 def build_cost_report(inv: Inventory, *, currency: str | None = None, filter_text: str | None = None,
                       owner_rule: OwnerRule | None = None) -> CostReport:
-    """The report for all snapshots, or for those matching `filter_text` (the TUI's filter language)."""
+    """The report for all snapshots, or for those matching `filter_text` (the TUI's filter language).
+
+    A combined inventory of several locations gets a report per location (`parts`), each in its own
+    currency unless `currency` is given, and `totals` per currency.
+    """
+    if inv.parts:
+        return _combined_report(inv, tuple(build_cost_report(p, currency=currency, filter_text=filter_text,
+                                                             owner_rule=owner_rule) for p in inv.parts))
     cur = currency or inv.currency
     rule = owner_rule or OwnerRule()
     costs = _snapshot_costs(inv, currency=cur)
@@ -79,7 +94,38 @@ def build_cost_report(inv: Inventory, *, currency: str | None = None, filter_tex
         inventory=inv, currency=cur, account=cost_totals(costs, cur), storage_types=storage.reset_index(drop=True),
         drives=drives[list(DRIVE_FIELDS)].reset_index(drop=True),
         owners=owner_costs(inv, rule, costs=costs, currency=cur), owner_rule=rule,
-        filter_text=filter_text or None, savings=savings,
+        filter_text=filter_text or None, savings=savings, totals=(cost_totals(costs, cur),),
+    )
+
+
+def _sum_totals(group: list[CostTotals]) -> CostTotals:
+    """Totals of several locations in ONE currency (unknown money stays unknown)."""
+    def add(name: str) -> float:
+        values = [getattr(t, name) for t in group]
+        return float("nan") if any(math.isnan(v) for v in values) else sum(values)
+
+    return CostTotals(currency=group[0].currency, snapshot_count=sum(t.snapshot_count for t in group),
+                      snapshot_bytes=sum(t.snapshot_bytes for t in group),
+                      value_at_subscription=add("value_at_subscription"),
+                      burst_now_from_snapshots=add("burst_now_from_snapshots"), at_burst_price=add("at_burst_price"),
+                      price_missing=any(t.price_missing for t in group))
+
+
+def _combined_report(inv: Inventory, parts: tuple[CostReport, ...]) -> CostReport:
+    by_currency: dict[str, list[CostTotals]] = {}
+    for part in parts:
+        by_currency.setdefault(part.currency, []).append(part.account)
+    totals = tuple(_sum_totals(group) for group in by_currency.values())
+
+    def stacked(name: str) -> pd.DataFrame:
+        frames = [getattr(p, name).assign(location=p.inventory.location, currency=p.currency) for p in parts]
+        return pd.concat(frames, ignore_index=True)
+
+    first = parts[0]
+    return CostReport(
+        inventory=inv, currency=first.currency, account=totals[0], storage_types=stacked("storage_types"),
+        drives=stacked("drives"), owners=stacked("owners"), owner_rule=first.owner_rule,
+        filter_text=first.filter_text, parts=parts, totals=totals,
     )
 
 
@@ -92,8 +138,51 @@ def _int(value) -> int | None:
     return None if value is None or pd.isna(value) else int(value)
 
 
+def _totals_json(t: CostTotals, locations: list[str]) -> dict:
+    return {"currency": t.currency, "locations": locations, "snapshots": t.snapshot_count,
+            "snapshot_bytes": t.snapshot_bytes, "value_at_subscription": _money(t.value_at_subscription),
+            "burst_now_from_snapshots": _money(t.burst_now_from_snapshots), "at_burst_price": _money(t.at_burst_price)}
+
+
+def _stale_since(inv: Inventory, location: str | None):
+    f = next((f for f in inv.failures if f.location == location), None)
+    return None if f is None or f.stale_since is None else f.stale_since.isoformat().replace("+00:00", "Z")
+
+
 def cost_json(report: CostReport) -> dict:
-    """The `cost --format json` document (its fields are documented in the README)."""
+    """The `cost --format json` document (its fields are documented in the README).
+
+    Every document has `totals` (one per currency), `locations` and `failures`. With several locations the
+    `storage_types`, `drives` and `owners` entries name their `location` and `currency`; `currency` and
+    `account` are the single currency's, or null when the locations bill in different currencies.
+    """
+    inv = report.inventory
+    parts = report.parts or (report,)
+    docs = [_one_cost_json(p) for p in parts]
+    if report.parts:
+        doc = {"currency": report.currency if report.single_currency else None,
+               "source": {"endpoint": inv.source.endpoint, "demo": inv.source.demo,
+                          "loaded_at": inv.loaded_at.isoformat().replace("+00:00", "Z")},
+               "account": _one_cost_json(report)["account"] if report.single_currency else None}
+        for key in ("storage_types", "drives", "owners"):
+            doc[key] = [{**entry, "location": p.inventory.location, "currency": p.currency}
+                        for p, d in zip(parts, docs, strict=True) for entry in d[key]]
+    else:
+        doc = docs[0]
+    doc["totals"] = [_totals_json(t, [p.inventory.location for p in parts if p.currency == t.currency
+                                      and p.inventory.location]) for t in report.totals]
+    doc["locations"] = [
+        {"location": p.inventory.location, "currency": p.currency, "endpoint": p.inventory.source.endpoint,
+         "loaded_at": p.inventory.loaded_at.isoformat().replace("+00:00", "Z"),
+         "stale_since": _stale_since(inv, p.inventory.location), "account": d["account"]}
+        for p, d in zip(parts, docs, strict=True)
+    ]
+    doc["failures"] = [{"location": f.location, "endpoint": f.endpoint, "reason": f.reason,
+                        "stale_since": _stale_since(inv, f.location)} for f in inv.failures]
+    return doc
+
+
+def _one_cost_json(report: CostReport) -> dict:
     inv, a = report.inventory, report.account
     return {
         "currency": report.currency,
@@ -132,5 +221,8 @@ def cost_json_text(report: CostReport) -> str:
 def drives_csv(report: CostReport) -> str:
     """The drive table as CSV: DRIVE_FIELDS plus `currency` (money in that currency per 30 days)."""
     out = io.StringIO()
+    if report.parts:  # several locations: each row names its currency and, last, its location
+        report.drives[[*DRIVE_FIELDS, "currency", "location"]].to_csv(out, index=False, lineterminator="\n")
+        return out.getvalue()
     report.drives.assign(currency=report.currency).to_csv(out, index=False, lineterminator="\n")
     return out.getvalue()

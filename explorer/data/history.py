@@ -49,7 +49,9 @@ order by uuid
 
 def source_key(source: Source) -> str:
     """Which account a record belongs to; the demo's endpoint changes port every run, so it is just 'demo'."""
-    return "demo" if source.demo else f"{source.endpoint}|{source.account or ''}"
+    if source.demo:  # each of the demo's locations (explorer.session.DEMO_LOCATIONS) is its own series
+        return f"demo|{source.location}" if getattr(source, "location", None) else "demo"
+    return f"{source.endpoint}|{source.account or ''}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,9 @@ class Source:
     demo: bool = False
     offline: bool = False
     account: str | None = None  # e-mail / username, never a password or token
+    #: the location code, when loaded as one of several locations (explorer.data.locations); the demo's
+    #: locations share the demo's endpoint-less identity otherwise.
+    location: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

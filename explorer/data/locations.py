@@ -36,11 +36,12 @@ __all__ = ["combine", "currencies", "load_locations", "load_locations_async", "p
 def _targets(sessions: Any) -> list[tuple[str, Any, Source]]:
     """(location, client, source) from a sequence of Sessions or a ``{location: client}`` mapping."""
     if isinstance(sessions, Mapping):
-        return [(str(code), client, inventory_source(client)) for code, client in sessions.items()]
+        return [(str(code), client, replace(inventory_source(client), location=str(code)))
+                for code, client in sessions.items()]
     out = []
     for s in sessions:
         code = s.location or s.source.endpoint
-        out.append((code, s.client, inventory_source(s)))
+        out.append((code, s.client, replace(inventory_source(s), location=code)))
     codes = [code for code, _, _ in out]
     if len(set(codes)) != len(codes):
         raise ExplorerError(f"two sessions are the same location ({', '.join(codes)}): give each location once")
@@ -58,7 +59,7 @@ def _located(inv: Inventory, code: str) -> Inventory:
                 col = col.cat.add_categories([code])
             frame = frame.assign(location=col.fillna(code))
         frames[name] = frame
-    return replace(inv, location=code, **frames)
+    return replace(inv, location=code, source=replace(inv.source, location=code), **frames)
 
 
 def _progress_of(progress: Progress | None, code: str, several: bool) -> Progress | None:
@@ -95,11 +96,12 @@ def _save(inv: Inventory, cache_dir: Any) -> None:
 
 
 def load_locations(sessions: Any, *, progress: Progress | None = None, cache: bool = True,
-                   cache_dir: Any = None) -> Inventory:
+                   cache_dir: Any = None, errors: list | None = None) -> Inventory:
     """Load every location concurrently and combine them (:func:`combine`); a failure never blocks the others.
 
     `sessions`: the Sessions of :func:`explorer.session.open_sessions`, or ``{location: CloudSigmaClient}``.
     Each loaded location is saved as its offline cache (unless `cache=False`); a failed one is read from it.
+    `errors`, when given, receives each failed location's ``(code, exception)``.
     """
     from explorer.data.load import load_inventory
 
@@ -110,6 +112,8 @@ def load_locations(sessions: Any, *, progress: Progress | None = None, cache: bo
         try:
             inv = load_inventory(client, progress=_progress_of(progress, code, several), source=source, cache=False)
         except ExplorerError as exc:
+            if errors is not None:
+                errors.append((code, exc))
             return _failed(code, source, exc, cache_dir)
         inv = _located(inv, code)
         if cache:
@@ -122,7 +126,7 @@ def load_locations(sessions: Any, *, progress: Progress | None = None, cache: bo
 
 
 async def load_locations_async(sessions: Any, *, progress: Progress | None = None, cache: bool = True,
-                               cache_dir: Any = None) -> Inventory:
+                               cache_dir: Any = None, errors: list | None = None) -> Inventory:
     """The async twin of :func:`load_locations` (AsyncCloudSigmaClients; the TUI's event loop stays free)."""
     from explorer.data.load import load_inventory_async
 
@@ -134,6 +138,8 @@ async def load_locations_async(sessions: Any, *, progress: Progress | None = Non
             inv = await load_inventory_async(client, progress=_progress_of(progress, code, several), source=source,
                                              cache=False)
         except ExplorerError as exc:
+            if errors is not None:
+                errors.append((code, exc))
             return await asyncio.to_thread(_failed, code, source, exc, cache_dir)
         inv = _located(inv, code)
         if cache:

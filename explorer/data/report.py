@@ -34,6 +34,13 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence
 
 
 def describe_source(inv: Inventory) -> str:
+    if inv.parts:  # several locations
+        where = "demo emulator" if inv.source.demo else "CloudSigma"
+        locs = ", ".join(f"{p.location} ({p.currency}" + (", CACHED" if p.source.offline else "") + ")"
+                         for p in inv.parts)
+        who = f" as {inv.source.account}" if inv.source.account else ""
+        failed = f"; FAILED: {', '.join(f.location for f in inv.failures)}" if inv.failures else ""
+        return f"{where} locations {locs}{who}, loaded {inv.loaded_at.strftime('%Y-%m-%d %H:%M UTC')}{failed}"
     src = inv.source
     where = "demo emulator" if src.demo else (src.endpoint or "unknown endpoint")
     who = f" as {src.account}" if src.account else ""
@@ -63,8 +70,13 @@ def _headline(report: CostReport) -> list[str]:
 
 def cost_report(inv: Inventory, *, currency: str | None = None, top: int = 10, filter_text: str | None = None,
                 owner_rule: OwnerRule | None = None, report: CostReport | None = None) -> str:
-    """The headline figures, the storage types, the `top` drives and the owners, as plain text."""
+    """The headline figures, the storage types, the `top` drives and the owners, as plain text.
+
+    Several locations: the totals per currency, the failed locations, then each location's own report.
+    """
     report = report or build_cost_report(inv, currency=currency, filter_text=filter_text, owner_rule=owner_rule)
+    if report.parts:
+        return _locations_report(inv, report, top)
     cur = report.currency
     summary = report.storage_types
     lines = [f"Snapshot cost - {describe_source(inv)}"]
@@ -116,6 +128,28 @@ def cost_report(inv: Inventory, *, currency: str | None = None, top: int = 10, f
     lines.append(table(["drive", "uuid", "type", "snapshots", "allocated", "value at sub/month", "burst now/month"],
                        drive_rows, [False, False, False, True, True, True, True]))
     lines += ["", f"By owner ({report.owner_rule.describe()}):", owner_table(report.owners, cur)]
+    return "\n".join(lines)
+
+
+def _locations_report(inv: Inventory, report: CostReport, top: int) -> str:
+    from explorer.data.commands import failure_lines
+
+    lines = [f"Snapshot cost - {describe_source(inv)}",
+             "Totals per currency (money per 30-day month; never added across currencies):"]
+    rows = []
+    for t in report.totals:
+        where = ", ".join(p.inventory.location for p in report.parts if p.currency == t.currency)
+        rows.append([t.currency, where, f"{t.snapshot_count:,}", human_bytes(t.snapshot_bytes),
+                     money(t.value_at_subscription, t.currency), money(t.burst_now_from_snapshots, t.currency),
+                     money(t.at_burst_price, t.currency)])
+    lines.append(table(["currency", "locations", "snapshots", "allocated", VALUE_AT_SUBSCRIPTION, BURST_NOW,
+                        "at burst price"], rows, [False, False, True, True, True, True, True]))
+    lines += failure_lines(inv)
+    for part in report.parts:
+        loc = part.inventory
+        stale = " - STALE: its load failed, cached rows" if loc.source.offline else ""
+        lines += ["", f"=== Location {loc.location} ({part.currency}){stale} ===",
+                  cost_report(loc, top=top, report=part)]
     return "\n".join(lines)
 
 
