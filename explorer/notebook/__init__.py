@@ -4,6 +4,7 @@
     inv = connect()              # your account, or the embedded demo when none is configured
     growth_dashboard(inv)        # ipywidgets; one live plotly FigureWidget
     cost_dashboard(inv)
+    retention_whatif(inv)        # what a keep policy (7 daily, 4 weekly, 12 monthly...) would delete and save
 
 Names load lazily, so importing this package does not pull in plotly until a chart is made.
 """
@@ -20,6 +21,8 @@ _EXPORTS = {
     "GrowthDashboard": "explorer.notebook.growth",
     "cost_dashboard": "explorer.notebook.cost",
     "CostDashboard": "explorer.notebook.cost",
+    "retention_whatif": "explorer.notebook.retention",
+    "RetentionWhatIf": "explorer.notebook.retention",
     "growth_figure": "explorer.notebook.figures",
     "bytes_by_drive_figure": "explorer.notebook.figures",
     "cost_by_drive_figure": "explorer.notebook.cost_figures",
@@ -33,6 +36,7 @@ _EXPORTS = {
 
 __all__ = [  # noqa: RUF022 - grouped as in _EXPORTS, spelled out so linters see the lazy names
     "connect", "close", "growth_dashboard", "GrowthDashboard", "cost_dashboard", "CostDashboard",
+    "retention_whatif", "RetentionWhatIf",
     "growth_figure", "bytes_by_drive_figure", "cost_by_drive_figure", "storage_type_figure", "burst_figure",
     "top_drives", "drive_labels", "figure_to_svg", "embed_plotly",
 ]
@@ -44,6 +48,7 @@ if TYPE_CHECKING:
     from explorer.notebook.growth import GrowthDashboard, growth_dashboard
     from explorer.notebook.live import embed_plotly
     from explorer.notebook.loader import close, connect
+    from explorer.notebook.retention import RetentionWhatIf, retention_whatif
     from explorer.notebook.series import drive_labels, top_drives
     from explorer.notebook.svg import figure_to_svg
 

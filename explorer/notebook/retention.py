@@ -18,14 +18,16 @@ from explorer.data.inventory import Inventory
 from explorer.data.units import human_bytes, money
 from explorer.errors import ExplorerError
 from explorer.notebook.series import GIB
-from explorer.notebook.widgets import figure_widget, source_banner, sync_figure
+from explorer.notebook.widgets import ExportableDashboard, figure_widget, source_banner, sync_figure
 
 TOP_BARS = 20
 TABLE_ROWS = 30
 
 
-class RetentionWhatIf(widgets.VBox):
+class RetentionWhatIf(ExportableDashboard, widgets.VBox):
     """Rule controls (0 or empty: rule not given), the totals, bars of GiB freed per drive, the plan's rows."""
+
+    static_title = "Retention what-if"
 
     def __init__(self, inventory: Inventory):
         self.inventory = inventory
@@ -36,13 +38,16 @@ class RetentionWhatIf(widgets.VBox):
         self.tags = widgets.Text(value="keep", placeholder="keep,critical", description="tags")
         self.summary = widgets.HTML()
         self.table = widgets.HTML()
-        self.plan = self.per_drive = self.totals = None
+        self.plan = self.per_drive = self.totals = self.figure = None
+        self._refresh()  # first, so the chart's first state (what a saved notebook keeps) has the bars
         self.figure = figure_widget(self.build_figure())
         for control in (*self.counts.values(), self.within, self.tags):
             control.observe(self._refresh, names="value")
-        self._refresh()
         controls = widgets.HBox([widgets.VBox(list(self.counts.values())), widgets.VBox([self.within, self.tags])])
         super().__init__([widgets.HTML(source_banner(inventory)), controls, self.summary, self.figure, self.table])
+
+    def live_figures(self):
+        return [self.figure]
 
     def rules(self):
         from explorer.data.retention import RetentionRules
@@ -84,7 +89,8 @@ class RetentionWhatIf(widgets.VBox):
                 f"(burst no longer paid); value at subscription {money(t.monthly_cost_subscription, cur)}/month. "
                 f"Plan at {self.plan.now:%Y-%m-%d %H:%M} UTC; nothing is deleted here.")
             self.table.value = _plan_html(self.plan.snapshots.head(TABLE_ROWS), len(self.plan.snapshots))
-        sync_figure(self.figure, self.build_figure())
+        if self.figure is not None:
+            sync_figure(self.figure, self.build_figure())
 
 
 def _plan_html(rows: pd.DataFrame, total: int) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from explorer.data.retention import RetentionRules, plan_money, plan_retention
+from explorer.data.units import human_bytes, money
 from explorer.notebook.retention import retention_whatif
 from explorer.notebook.series import GIB
 
@@ -35,3 +36,24 @@ def test_a_bad_rule_says_why_and_clears_the_bars(inventory):
     w.tags.value = ""
     w.within.value = ""
     assert "no retention rule given" in w.summary.value
+
+
+def test_serialized_state_shows_bytes_and_money_saved_the_bars_and_the_plan(inventory):
+    w = retention_whatif(inventory)
+    t, cur = w.totals, w.totals.currency
+    summary = w.summary.get_state()["value"]
+    assert f"frees <b>{human_bytes(t.bytes_freed)}</b>" in summary and t.bytes_freed > 0
+    assert f"saves now <b>{money(t.saves_now_monthly, cur)}</b>/month" in summary and t.saves_now_monthly > 0
+    assert f"value at subscription {money(t.monthly_cost_subscription, cur)}/month" in summary
+    # The chart as first sent (and as a saved notebook keeps it): one bar per drive that frees bytes.
+    bars = w.figure.get_state()["_widget_data"]
+    assert [b["type"] for b in bars] == ["bar"]
+    freeing = w.per_drive[w.per_drive["bytes_freed"] > 0].sort_values(["bytes_freed", "drive_uuid"],
+                                                                       ascending=[False, True])
+    assert list(bars[0]["meta"]["drive_uuids"]) == list(freeing["drive_uuid"].head(20)) != []
+    assert len(bars[0]["x"]) == len(bars[0]["meta"]["drive_uuids"])
+    table = w.table.get_state()["value"]
+    plan = w.plan.snapshots.head(30)
+    assert table.count("<tr>") == 1 + len(plan)
+    for row in plan.itertuples():
+        assert f"<td>{row.reasons}</td>" in table if row.reasons else "<td><b>delete</b></td>" in table
