@@ -73,19 +73,28 @@ def _iso(ts) -> str | None:
     return None if ts is None or pd.isna(ts) else pd.Timestamp(ts).tz_convert("UTC").isoformat()
 
 
+def _kind(resource: str) -> str:
+    """A plan_money row's kind: a drive's backups are the row billed as `backup`."""
+    from explorer.data.prices import BACKUP_RESOURCE
+
+    return "remote" if resource == BACKUP_RESOURCE else "local"
+
+
 def plan_json(plan, per_drive: pd.DataFrame, totals) -> dict:
     d, k = plan.delete, plan.keep
     return {
         "now": _iso(plan.now), "rules": plan.rules.as_dict(),
         "delete": [{"uuid": u, "name": None if pd.isna(n) else n, "drive_uuid": None if pd.isna(du) else du,
+                    "kind": None if pd.isna(kd) else str(kd),
                     "timestamp": _iso(t), "allocated_size": None if pd.isna(a) else int(a)}
-                   for u, n, du, t, a in zip(d["uuid"], d["name"], d["drive_uuid"], d["timestamp"],
-                                             d["allocated_size"], strict=True)],
+                   for u, n, du, kd, t, a in zip(d["uuid"], d["name"], d["drive_uuid"], d["kind"], d["timestamp"],
+                                                 d["allocated_size"], strict=True)],
         "keep": [{"uuid": u, "reasons": r.split(",")} for u, r in zip(k["uuid"], k["reasons"], strict=True)],
         "totals": {"delete_count": totals.snapshot_count, "bytes_freed": totals.bytes_freed,
                    "saves_now": _num(totals.saves_now_monthly),
                    "value_at_subscription": _num(totals.monthly_cost_subscription)},
-        "drives": [{"uuid": r.drive_uuid, "name": None if pd.isna(r.drive_name) else r.drive_name, "kept": int(r.kept),
+        "drives": [{"uuid": r.drive_uuid, "name": None if pd.isna(r.drive_name) else r.drive_name,
+                    "kind": _kind(r.resource), "kept": int(r.kept),
                     "deleted": int(r.deleted), "bytes_freed": int(r.bytes_freed), "saves_now": _num(r.saves_now),
                     "value_at_subscription": _num(r.value_at_subscription), "currency": totals.currency}
                    for r in per_drive.itertuples()],
@@ -101,7 +110,8 @@ def plan_table(inv: Inventory, plan, per_drive: pd.DataFrame, totals) -> str:
              f"{'drive':<28} {'kept':>6} {'delete':>6} {'frees':>10} {'saves now':>12} {'at subscription':>16}"]
     lines.append("-" * len(lines[-1]))
     for r in per_drive.itertuples():
-        name = (r.drive_name if isinstance(r.drive_name, str) else f"{r.drive_uuid[:8]}… (missing)")[:28]
+        name = r.drive_name if isinstance(r.drive_name, str) else f"{r.drive_uuid[:8]}… (missing)"
+        name = (f"{name[:18]} (backups)" if _kind(r.resource) == "remote" else name)[:28]  # backups: own row
         lines.append(f"{name:<28} {r.kept:>6} {r.deleted:>6} {human_bytes(r.bytes_freed):>10} "
                      f"{money(r.saves_now, cur):>12} {money(r.value_at_subscription, cur):>16}")
     lines.append(f"{'total':<28} {int(per_drive['kept'].sum()):>6} {totals.snapshot_count:>6} "

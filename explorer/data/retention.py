@@ -233,20 +233,25 @@ def plan_retention(inv: Inventory, rules: RetentionRules, *, drives: list[str] |
 def plan_money(inv: Inventory, plan: RetentionPlan) -> tuple[pd.DataFrame, DeletionSavings]:
     """(per-drive frame, totals as :class:`~explorer.data.cost.DeletionSavings`) for the plan's deletions.
 
-    Per drive: drive_uuid, drive_name, resource, kept, deleted, bytes_freed, saves_now,
-    value_at_subscription (monthly, in the account's currency; NaN when the price is unknown).
+    Per drive and kind (a drive's backups are a row of their own, resource `backup`): drive_uuid,
+    drive_name, resource, kept, deleted, bytes_freed, saves_now, value_at_subscription
+    (monthly, in the account's currency; NaN when the price is unknown).
     Both come from `deletion_savings` per storage type: value at subscription is linear in the
     bytes, and saving money now is an account-wide effect per type (only burst is saved), so
     each drive gets the share of its type's amounts that its freed bytes make up; the drives
     add up to the totals.
     """
-    from explorer.data.cost import DEFAULT_RESOURCE, deletion_savings
+    from explorer.data.cost import BACKUP_RESOURCE, DEFAULT_RESOURCE, deletion_savings
 
     snaps = plan.snapshots
     delete = ~snaps["keep"].to_numpy(bool)
     savings = deletion_savings(inv, snaps["uuid"].array[delete])
     # Per drive by factorized codes (a groupby on 100k uuid strings costs more than the rest of the plan).
     codes, drive_uuids = pd.factorize(snaps["drive_uuid"].fillna("").array, sort=True)
+    # A drive's backups are a set of their own: group by (drive, kind), local first.
+    pairs, codes = np.unique(codes * 2 + (snaps["kind"] == "remote").to_numpy(bool, na_value=False),
+                             return_inverse=True)
+    drive_uuids, remote = np.asarray(drive_uuids, dtype=object)[pairs // 2], (pairs % 2).astype(bool)
     n = len(drive_uuids)
     first = np.full(n, len(snaps), dtype=np.intp)
     np.minimum.at(first, codes, np.arange(len(snaps)))
@@ -255,7 +260,8 @@ def plan_money(inv: Inventory, plan: RetentionPlan) -> tuple[pd.DataFrame, Delet
     resource = inv.snapshots["storage_type"].astype(object).to_numpy()[snaps["row"].to_numpy()[first]]
     freed = np.where(delete, snaps["allocated_size"].to_numpy("float64", na_value=0.0), 0.0)
     per = pd.DataFrame({
-        "drive_name": names[first], "resource": np.where(pd.isna(resource), DEFAULT_RESOURCE, resource),
+        "drive_name": names[first],
+        "resource": np.where(remote, BACKUP_RESOURCE, np.where(pd.isna(resource), DEFAULT_RESOURCE, resource)),
         "kept": np.bincount(codes[~delete], minlength=n), "deleted": np.bincount(codes[delete], minlength=n),
         "bytes_freed": np.bincount(codes, weights=freed, minlength=n).astype(np.int64),
     }, index=pd.Index(drive_uuids, dtype=object, name="drive_uuid"))

@@ -48,7 +48,7 @@ def test_dry_run_json_is_the_documented_shape_and_deletes_nothing(account):
     assert set(plan) == {"now", "rules", "delete", "keep", "totals", "drives"}
     assert plan["rules"] == {"keep_daily": 3, "keep_weekly": 2, "keep_tag": ["keep"]}
     assert plan["now"].endswith("+00:00")
-    assert all(set(d) == {"uuid", "name", "drive_uuid", "timestamp", "allocated_size"} for d in plan["delete"])
+    assert all(set(d) == {"uuid", "name", "drive_uuid", "kind", "timestamp", "allocated_size"} for d in plan["delete"])
     assert all(set(k) == {"uuid", "reasons"} and k["reasons"] for k in plan["keep"])
     assert {r for k in plan["keep"] for r in k["reasons"]} <= {"daily", "weekly", "tag", "newest"}
     totals = plan["totals"]
