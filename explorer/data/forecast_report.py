@@ -36,7 +36,7 @@ def forecast_json(f: Forecast) -> dict:
                     "bytes_low": _int(a["bytes_low"]), "bytes_high": _int(a["bytes_high"]),
                     "count_now": int(a["count_now"]), "count_forecast": _int(a["count_forecast"]),
                     "backtest": dict(a["backtest"])},
-        "drives": [{"uuid": r.uuid, "name": r.name if isinstance(r.name, str) else None,
+        "drives": [{"uuid": r.uuid, "name": r.name if isinstance(r.name, str) else None, "kind": r.kind,
                     "bytes_now": _int(r.bytes_now), "bytes_forecast": _int(r.bytes_forecast),
                     "bytes_low": _int(r.bytes_low), "bytes_high": _int(r.bytes_high)}
                    for r in f.drives.itertuples()],
@@ -83,25 +83,44 @@ def forecast_table(f: Forecast, *, top: int = 10) -> str:
     if len(grow):
         lines += ["", f"Fastest-growing {len(grow)} drives", f"{'drive':<28} {'now':>10} {'forecast':>10}  band"]
         for r in grow.itertuples():
-            name = (r.name if isinstance(r.name, str) else f"{r.uuid[:8]}… (missing)")[:28]
+            name = r.name if isinstance(r.name, str) else f"{r.uuid[:8]}… (missing)"
+            name = (f"{name[:18]} (backups)" if r.kind == "remote" else name)[:28]  # a drive's backups: own row
             lines.append(f"{name:<28} {human_bytes(r.bytes_now):>10} {human_bytes(r.bytes_forecast):>10}  "
                          f"{human_bytes(r.bytes_low)} – {human_bytes(r.bytes_high)}")
     return "\n".join(lines)
 
 
 def run_forecast(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from explorer.data.commands import load_for_command
+    """One location: the forecast as always. Several: a forecast per location (its own history, prices and
+    currency); the JSON is then ``{"now", "days", "locations": [{"location", "currency", "stale", ...one
+    location's document...}], "failures": [...]}``."""
+    from explorer.data.commands import failure_lines, load_for_command, report_failures
     from explorer.data.forecast import forecast
     from explorer.data.history import recorded_growth
 
     check_forecast_args(args)
     inv = load_for_command(args, stream=err)
-    observed, note = recorded_growth(inv.source)
-    if note:
-        print(note, file=err)
-    f = forecast(inv, days=args.days, observed=observed)
+    results = []
+    for part in inv.parts or (inv,):
+        observed, note = recorded_growth(part.source)
+        if note:
+            print(f"{part.location}: {note}" if inv.parts else note, file=err)
+        results.append((part, forecast(part, days=args.days, observed=observed)))
+    if not inv.parts:
+        f = results[0][1]
+        print(json.dumps(forecast_json(f), indent=1) if args.format == "json" else forecast_table(f), file=out)
+        return report_failures(inv, err)
     if args.format == "json":
-        print(json.dumps(forecast_json(f), indent=1), file=out)
-    else:
-        print(forecast_table(f), file=out)
-    return 0
+        doc = {"now": _iso(results[0][1].now), "days": args.days,
+               "locations": [{"location": part.location, "currency": part.currency, "stale": part.source.offline,
+                              **forecast_json(f)} for part, f in results],
+               "failures": [{"location": x.location, "endpoint": x.endpoint, "reason": x.reason}
+                            for x in inv.failures]}
+        print(json.dumps(doc, indent=1), file=out)
+        return report_failures(inv, err)
+    lines = failure_lines(inv)
+    for part, f in results:
+        stale = " - STALE (cached rows: its load failed)" if part.source.offline else ""
+        lines += ["", f"=== Location {part.location} ({part.currency}){stale} ===", forecast_table(f)]
+    print("\n".join(lines).lstrip("\n"), file=out)
+    return report_failures(inv, err, shown=True)

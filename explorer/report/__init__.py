@@ -37,9 +37,11 @@ def run(args: argparse.Namespace, *, err: TextIO | None = None) -> int:
 
     err = err or sys.stderr
     path = output_path(args.output)
+    from explorer.data.commands import report_failures
+
     inv = load_for_command(args, stream=err)
     size = write_report(inv, path)
     what = "DEMO DATA (the embedded emulator)" if inv.source.demo else (inv.source.account or inv.source.endpoint)
     print(f"wrote the report of {len(inv.snapshots):,} snapshots — {what} — to {path} ({size / 2**20:.1f} MiB, "
           "opens offline)", file=err)
-    return 0
+    return report_failures(inv, err)

@@ -99,16 +99,53 @@ def snapshot_table(inv: Inventory, order: pd.Index, labels: dict[str, str]) -> s
 
 
 def build_report(inv: Inventory, *, top: int = 15, rows: int = 20) -> str:
-    """The whole report as one HTML document; plotly.js is embedded once, so it draws with no network."""
+    """The whole report as one HTML document; plotly.js is embedded once, so it draws with no network.
+
+    Several locations (a combined inventory): the totals per currency and any failed location first,
+    then each location's own sections in its own currency.
+    """
+    what = "demo" if inv.source.demo else _e(inv.source.account or inv.source.endpoint)
+    if inv.parts:
+        sections = [f"<h1>Snapshot report — {what}</h1>", locations_block(inv)]
+        for part in inv.parts:
+            stale = " — STALE: cached rows, its load failed" if part.source.offline else ""
+            sections += [f"<h1>Location {_e(part.location)} ({_e(part.currency)}){stale}</h1>",
+                         *_sections(part, top=top, rows=rows)]
+    else:
+        sections = [f"<h1>Snapshot report — {what}</h1>", *_sections(inv, top=top, rows=rows)]
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>Snapshot report — {what}</title><style>{_STYLE}</style>"
+        f"<script type='text/javascript'>{get_plotlyjs()}</script></head><body>"
+        + "\n".join(sections)
+        + "<p class='basis'>Made by snapshot-explorer report.</p></body></html>"
+    )
+
+
+def locations_block(inv: Inventory) -> str:
+    """A combined inventory's totals, one row per currency (never added across currencies), and its failures."""
+    from explorer.data.commands import failure_lines
+    from explorer.data.locations import totals_by_currency
+
+    rows = [[t.currency, ", ".join(p.location for p in inv.parts if p.currency == t.currency),
+             f"{t.snapshot_count:,}", human_bytes(t.snapshot_bytes), money(t.value_at_subscription, t.currency),
+             money(t.burst_now_from_snapshots, t.currency)] for t in totals_by_currency(inv)]
+    failed = "".join(f"<p class='failed'><b>{_e(line)}</b></p>" for line in failure_lines(inv))
+    return (f"<h2>Totals per currency (per 30 days)</h2>"
+            + _table(["currency", "locations", "snapshots", "snapshot storage", VALUE_AT_SUBSCRIPTION, BURST_NOW],
+                     rows, {2, 3, 4, 5}) + failed)
+
+
+def _sections(inv: Inventory, *, top: int, rows: int) -> list[str]:
+    """One location's sections: source, headline costs, figures and the largest and oldest snapshots."""
     cur = inv.currency
     labels = drive_labels(inv.snapshots, inv.drives)
     costs = drive_costs(inv)
     snaps = inv.snapshots
     largest = snaps.assign(_s=snaps["allocated_size"].fillna(-1)).sort_values(["_s", "uuid"], ascending=[False, True])
     oldest = snaps.sort_values(["timestamp", "uuid"], na_position="last")
-    what = "demo" if inv.source.demo else _e(inv.source.account or inv.source.endpoint)
-    sections = [
-        f"<h1>Snapshot report — {what}</h1>", source_block(inv),
+    return [
+        source_block(inv),
         "<h2>Headline costs</h2>", headline(inv),
         "<h2>Cost by drive</h2>",
         _figure(cost_by_drive_figure(costs, price="subscription", top=top, labels=labels),
@@ -125,10 +162,3 @@ def build_report(inv: Inventory, *, top: int = 15, rows: int = 20) -> str:
         f"<h2>The {min(rows, len(snaps))} largest snapshots</h2>", snapshot_table(inv, largest.index[:rows], labels),
         f"<h2>The {min(rows, len(snaps))} oldest snapshots</h2>", snapshot_table(inv, oldest.index[:rows], labels),
     ]
-    return (
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-        f"<title>Snapshot report — {what}</title><style>{_STYLE}</style>"
-        f"<script type='text/javascript'>{get_plotlyjs()}</script></head><body>"
-        + "\n".join(sections)
-        + "<p class='basis'>Made by snapshot-explorer report.</p></body></html>"
-    )

@@ -31,17 +31,23 @@ def test_report_of_the_demo_is_self_contained_and_says_demo(tmp_path):
     # plotly.js is in the page once, and nothing is fetched from anywhere.
     assert len(re.findall(r"plotly\.js v\d", page)) == 1
     assert not re.search(r"<(script|link|img)[^>]+(src|href)=", page)  # the browser test opens it offline
-    # Four figures: cost by drive, by storage type, bytes by drive, growth; money figures name their basis.
-    assert page.count("Plotly.newPlot(") == 4
+    # Four figures per location (the demo has two: ZRH and FRA): cost by drive, by storage type, bytes by
+    # drive, growth; money figures name their basis.
+    assert page.count("Plotly.newPlot(") == 8
     for heading in ("Headline costs", "Cost by drive", "Cost by storage type", "Growth per drive",
                     "largest snapshots", "oldest snapshots"):
         assert heading in page
     assert "value at subscription price" in page and "burst now from snapshots" in page
     # Money names its currency and has two decimals (or says it is below a cent / unknown).
-    headline = page[page.index("class='headline'"):page.index("</table>", page.index("class='headline'"))]
-    amounts = re.findall(r"<td class='n'>([^<]*)</td>", headline)
-    money = [a for a in amounts if a.endswith(" EUR") or a == "—"]
-    assert len(money) == 2 and all(re.fullmatch(r"(\d{1,3}(,\d{3})*\.\d\d|<0\.01) EUR|—", m) for m in money)
+    # Each location's headline is in its own currency: ZRH in CHF, then FRA in EUR.
+    starts = [m.start() for m in re.finditer("class='headline'", page)]
+    assert len(starts) == 2
+    for start, cur in zip(starts, ("CHF", "EUR"), strict=True):
+        headline = page[start:page.index("</table>", start)]
+        amounts = re.findall(r"<td class='n'>([^<]*)</td>", headline)
+        money = [a for a in amounts if a.endswith(f" {cur}") or a == "—"]
+        assert len(money) == 2 and all(re.fullmatch(rf"(\d{{1,3}}(,\d{{3}})*\.\d\d|<0\.01) {cur}|—", m)
+                                       for m in money)
 
 
 def test_report_of_an_account_names_it_and_never_its_password(tmp_path):
