@@ -9,6 +9,11 @@ with the smallest relative error of the account total wins (judged against the o
 totals when the history covers the backtest, else the reconstruction), and that error is reported.
 Band: ±1.96 σ of the window's daily increments, widened for the drift's own uncertainty,
 and never narrower than the winning backtest's error.
+
+Remote snapshots (backups) are included: their bytes in the account's series, as rows of their
+own per drive (`kind` remote beside the drive's local row) and under the `backup` storage type
+(what they are billed as). Counts and the quota ETA are of local snapshots (the `snapshots`
+quota of `/capabilities/`; backups have a quota of their own).
 """
 
 from __future__ import annotations
@@ -33,12 +38,15 @@ class Forecast:
     days: int
     method: str
     account: dict
-    drives: pd.DataFrame  # uuid, name, bytes_now, bytes_forecast, bytes_low, bytes_high, count_now, count_per_day
+    drives: pd.DataFrame  # uuid, name, kind, bytes_now, bytes_forecast, bytes_low, bytes_high, count_now, ...
     quota: dict  # current, max, max_per_drive, eta, eta_reason
     storage_types: pd.DataFrame  # resource, subscribed_bytes, used_bytes, eta_burst, burst_cost_at_horizon, ...
 
     def band(self, drive_uuid: str | None = None) -> pd.DataFrame:
-        """timestamp, bytes_low, bytes_forecast, bytes_high from now to the horizon (a drive's, or the account's)."""
+        """timestamp, bytes_low, bytes_forecast, bytes_high from now to the horizon (a drive's, or the account's).
+
+        A drive's local snapshots' band when it has any, else its backups'.
+        """
         if drive_uuid is None:
             row = self.account
         else:
@@ -137,12 +145,14 @@ def _eta(now: pd.Timestamp, room: float, per_day: float, days: int) -> pd.Timest
 
 def forecast(inv: Inventory, *, days: int = 30, observed: pd.DataFrame | None = None) -> Forecast:
     """Forecast `days` ahead; `observed` is a `HistoryStore.observed_growth` frame of this account (or None)."""
-    from explorer.data.cost import DEFAULT_RESOURCE, account_cost_summary, rates
+    from explorer.data.cost import account_cost_summary, rates
+    from explorer.data.prices import billing_resource
 
     now = inv.loaded_at
     now_ns = now.as_unit("ns").value
     s = inv.snapshots
     known = s["timestamp"].notna().to_numpy(bool)
+    remote = (s["kind"] == "remote").to_numpy(bool, na_value=False)[known]  # backups: counted apart from the quota
     t = s["timestamp"].to_numpy(dtype="datetime64[ns]").view(np.int64)[known]
     size = s["allocated_size"].to_numpy(dtype="float64", na_value=0.0)[known]
     order = np.argsort(t, kind="stable")
@@ -158,10 +168,10 @@ def forecast(inv: Inventory, *, days: int = 30, observed: pd.DataFrame | None = 
     candidates["reconstructed"] = _Series(t_sorted, np.cumsum(size[order]), start)
     series_name, label, slope, window, error = _choose(candidates, ends, days)
     bytes_now = float(np.nansum(s["allocated_size"].to_numpy("float64", na_value=0.0)))
-    count_now = len(s)
-    # Count: snapshots taken per day over the same window (the reconstruction sees every one still listed).
+    count_now = len(s) - int((s["kind"] == "remote").sum())
+    # Count: local snapshots taken per day over the same window (the reconstruction sees every one still listed).
     in_window = t > now_ns - window * DAY_NS
-    count_rate = float(in_window.sum()) / window
+    count_rate = float((in_window & ~remote).sum()) / window
     quota = inv.snapshot_quota or {}
     q_max, q_drive = quota.get("max"), quota.get("max_per_drive")
     count_fc = count_now + count_rate * days
@@ -175,10 +185,15 @@ def forecast(inv: Inventory, *, days: int = 30, observed: pd.DataFrame | None = 
     account = {"bytes_now": bytes_now, "bytes_forecast": float(mid), "bytes_low": float(low), "bytes_high": float(high),
                "count_now": count_now, "count_forecast": float(count_fc),
                "backtest": {"days": days, "relative_error": error}}
-    # Per drive: the same window, on the reconstruction.
+    # Per drive and kind (a drive's backups are a row of their own, after its local one): the same window.
     drive_col = s["drive_uuid"].fillna("").to_numpy(object)[known]
     codes, uniques = pd.factorize(drive_col, sort=True)
+    pairs, codes = np.unique(codes * 2 + remote, return_inverse=True)
+    uniques, kinds = np.asarray(uniques, dtype=object)[pairs // 2], np.where(pairs % 2, "remote", "local")
     n = len(uniques)
+    first = np.full(n, len(codes), dtype=np.intp)
+    np.minimum.at(first, codes, np.arange(len(codes)))
+    listed_names = s["drive_name"].to_numpy(object, na_value=None)[known]  # an orphan's: its drive_meta name
     grown = np.bincount(codes[in_window], weights=size[in_window], minlength=n) / window
     per_count = np.bincount(codes, minlength=n)
     rate_count = np.bincount(codes[in_window], minlength=n) / window
@@ -187,8 +202,10 @@ def forecast(inv: Inventory, *, days: int = 30, observed: pd.DataFrame | None = 
     d_mid, d_low, d_high = _band(d_now, grown, d_sd, window, days)
     d_low = np.maximum(d_low, np.minimum(d_now, d_mid))  # per drive the reconstruction is used: growth only
     names = inv.drives.drop_duplicates("uuid").set_index("uuid")["name"].astype(object)
+    name = names.reindex(list(uniques)).to_numpy(dtype=object)
+    name = np.where(pd.isna(name), listed_names[first] if n else name, name)
     drives = pd.DataFrame({
-        "uuid": list(uniques), "name": names.reindex(list(uniques)).to_numpy(dtype=object),
+        "uuid": list(uniques), "name": name, "kind": kinds,
         "bytes_now": d_now, "bytes_forecast": d_mid, "bytes_low": d_low, "bytes_high": d_high,
         "count_now": per_count, "count_per_day": rate_count, "bytes_per_day": grown,
     })
@@ -198,18 +215,19 @@ def forecast(inv: Inventory, *, days: int = 30, observed: pd.DataFrame | None = 
     etas = []
     if q_max is not None:
         etas.append((_eta(now, q_max - current, count_rate, days), "account max"))
-    if q_drive is not None and len(drives):
-        room = q_drive - drives["count_now"].to_numpy()
-        per = drives["count_per_day"].to_numpy()
+    local = drives[drives["kind"] == "local"].reset_index(drop=True)
+    if q_drive is not None and len(local):
+        room = q_drive - local["count_now"].to_numpy()
+        per = local["count_per_day"].to_numpy()
         for i in np.argsort(np.where(per > 0, room / np.where(per > 0, per, 1), np.inf))[:1]:
-            etas.append((_eta(now, float(room[i]), float(per[i]), days), f"max_per_drive on {drives['name'][i]}"))
+            etas.append((_eta(now, float(room[i]), float(per[i]), days), f"max_per_drive on {local['name'][i]}"))
     hits = [(e, why) for e, why in etas if e is not None]
     eta, why = min(hits, key=lambda x: x[0]) if hits else (None, None)
     quota_out = {"current": current, "max": q_max, "max_per_drive": q_drive, "eta": eta, "eta_reason": why}
     # Storage types: usage (drives + snapshots) plus each type's snapshot growth, against the subscription.
-    # Snapshots are billed as their drive's storage type (dssd when the drive is unknown), as in data.cost.
-    res = s["storage_type"].astype(object).to_numpy()[known]
-    res = np.where(pd.isna(res), DEFAULT_RESOURCE, res)
+    # Billed as their drive's storage type (dssd when the drive is unknown), backups as `backup`, as in data.cost.
+    cats, res_codes = billing_resource(s)
+    res = np.asarray(cats, dtype=object)[res_codes][known]
     growth_by_res = pd.Series(size[in_window] / window).groupby(res[in_window]).sum().to_dict()
     summary = account_cost_summary(inv)
     burst_rates = rates(inv, list(summary["resource"]))["burst_rate"]
