@@ -7,9 +7,12 @@ from rich.text import Text
 from textual_fastdatatable import ArrowBackend, DataTable
 from textual_fastdatatable.column import CELL_X_PADDING
 
+from explorer.tui.widgets.plain_cells import PlainCellsMixin
 
-class ArrowTable(DataTable):
-    """Base of the snapshots and drives tables: data is plain text cells, never Rich markup."""
+
+class ArrowTable(PlainCellsMixin, DataTable):
+    """Base of the snapshots and drives tables: data is plain text cells, never Rich markup (so most cells are
+    drawn by PlainCellsMixin's short path)."""
 
     def __init__(self, columns: list[str], **kwargs) -> None:
         empty = pa.table({c: pa.array([], pa.string()) for c in columns})
