@@ -123,7 +123,7 @@ def _start_demo(stack: contextlib.ExitStack, demo_locations: Sequence[tuple[str,
         try:
             handles.append(future.result())
             stack.push(manager.__exit__)
-        except Exception as exc:  # noqa: BLE001 - re-raised below once the started ones are registered to stop
+        except Exception as exc:  # re-raised below, once the started ones are registered to stop
             errors.append(exc)
     if errors:
         raise errors[0]

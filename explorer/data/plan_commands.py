@@ -129,74 +129,164 @@ def _confirm(count: int, stream_in: TextIO, err: TextIO) -> bool:
     return answer.strip() == str(count)
 
 
+def _drives_in(part: Inventory, wanted: list[str]) -> list[str]:
+    """The `--drive` values naming a drive of this location (uuid or name)."""
+    known = (set(part.drives["uuid"].dropna()) | set(part.drives["name"].dropna())
+             | set(part.snapshots["drive_uuid"].dropna()))
+    return [w for w in wanted if w in known]
+
+
+def location_plans(inv: Inventory, args: argparse.Namespace) -> list[tuple]:
+    """`(inventory, plan, per_drive, totals)` per location: each location planned and costed on its own.
+
+    One location: the inventory itself. Several: each part (`--drive` values apply where they name a drive;
+    one that names a drive nowhere is refused as for one location).
+    """
+    from explorer.data.retention import plan_money, select_drives
+
+    if not inv.parts:
+        plan = make_plan(inv, args)
+        return [(inv, plan, *plan_money(inv, plan))]
+    if args.drive:
+        select_drives(inv, [w for w in args.drive if not any(_drives_in(p, [w]) for p in inv.parts)])
+    out = []
+    for part in inv.parts:
+        drives = _drives_in(part, list(args.drive))
+        if args.drive and not drives:
+            continue
+        plan = make_plan(part, argparse.Namespace(**{**vars(args), "drive": drives}))
+        out.append((part, plan, *plan_money(part, plan)))
+    return out
+
+
+def plans_json(inv: Inventory, plans: list[tuple]) -> dict:
+    """One location: `plan_json` as it always was. Several: its lists with each entry's `location`, `totals`
+    summed only within one currency (`saves_now` and `value_at_subscription` null when the locations bill in
+    different currencies), plus `totals_by_currency`, `locations` and `failures`."""
+    if not inv.parts:
+        return plan_json(plans[0][1], plans[0][2], plans[0][3])
+    docs = [(part, plan_json(plan, per, totals), totals) for part, plan, per, totals in plans]
+    first = docs[0][1] if docs else {"now": None, "rules": None}
+    currencies = list(dict.fromkeys(t.currency for _, _, t in docs))
+    by_currency = []
+    for cur in currencies:
+        mine = [d["totals"] for _, d, t in docs if t.currency == cur]
+        by_currency.append({"currency": cur, "locations": [p.location for p, _, t in docs if t.currency == cur],
+                            **{k: _sum([m[k] for m in mine]) for k in ("delete_count", "bytes_freed", "saves_now",
+                                                                        "value_at_subscription")}})
+    one = len(currencies) == 1
+    return {
+        "now": first["now"], "rules": first["rules"],
+        **{key: [{**e, "location": p.location} for p, d, _ in docs for e in d[key]] for key in ("delete", "keep")},
+        "totals": {"delete_count": sum(d["totals"]["delete_count"] for _, d, _ in docs),
+                   "bytes_freed": sum(d["totals"]["bytes_freed"] for _, d, _ in docs),
+                   "saves_now": by_currency[0]["saves_now"] if one else None,
+                   "value_at_subscription": by_currency[0]["value_at_subscription"] if one else None},
+        "drives": [{**e, "location": p.location} for p, d, _ in docs for e in d["drives"]],
+        "totals_by_currency": by_currency,
+        "locations": [{"location": p.location, "currency": t.currency, "stale": bool(p.source.offline)}
+                      for p, _, t in docs],
+        "failures": [{"location": f.location, "endpoint": f.endpoint, "reason": f.reason} for f in inv.failures],
+    }
+
+
+def _sum(values: list):
+    return None if any(v is None for v in values) else sum(values)
+
+
+def plans_table(inv: Inventory, plans: list[tuple]) -> str:
+    if not inv.parts:
+        return plan_table(*plans[0])
+    from explorer.data.commands import failure_lines
+
+    sections = failure_lines(inv)
+    for part, plan, per, totals in plans:
+        stale = " - STALE (cached rows: its load failed)" if part.source.offline else ""
+        sections += ["", f"=== Location {part.location} ({totals.currency}){stale} ===",
+                     plan_table(part, plan, per, totals)]
+    return "\n".join(sections).lstrip("\n")
+
+
 def run_prune(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO | None = None) -> int:
-    from explorer.data.commands import load_for_command
-    from explorer.data.retention import plan_money
+    from explorer.data.commands import load_for_command, report_failures
 
     check_prune_args(args)
     if args.apply:
         return asyncio.run(_apply(args, out, err, stdin or sys.stdin))
     inv = load_for_command(args, stream=err)
-    plan = make_plan(inv, args)
-    per, totals = plan_money(inv, plan)
+    plans = location_plans(inv, args)
+    count = sum(t.snapshot_count for *_, t in plans)
     if args.format == "json":
-        print(json.dumps(plan_json(plan, per, totals), indent=1), file=out)
+        print(json.dumps(plans_json(inv, plans), indent=1), file=out)
     else:
-        print(plan_table(inv, plan, per, totals), file=out)
-        if totals.snapshot_count:
-            print(f"Dry run: nothing was deleted. Add --apply to delete these {totals.snapshot_count} snapshots.",
+        print(plans_table(inv, plans), file=out)
+        if count:
+            print(f"Dry run: nothing was deleted. Add --apply to delete these {count} snapshots.",
                   file=out)
-    return 0
+    return report_failures(inv, err, shown=args.format == "table")
 
 
 async def _apply(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> int:
-    from explorer.config import load_settings
+    from explorer.config import load_locations_settings
     from explorer.data.actions import delete_snapshots
-    from explorer.data.commands import StderrProgress
-    from explorer.data.load import inventory_source, load_inventory_async
-    from explorer.data.retention import plan_money
-    from explorer.session import open_session
+    from explorer.data.commands import StderrProgress, checked_load, report_failures
+    from explorer.data.locations import load_locations_async
+    from explorer.session import open_sessions
 
-    with open_session(load_settings(args), asynchronous=True) as session:
+    with open_sessions(load_locations_settings(args), asynchronous=True) as sessions:
+        clients = {s.location: s.client for s in sessions}
         try:
             # Always a fresh load: deleting from a stale picture could delete what is now the newest snapshot.
-            inv = await load_inventory_async(session.client, progress=StderrProgress(err),
-                                             source=inventory_source(session))
-            plan = make_plan(inv, args)
-            per, totals = plan_money(inv, plan)
-            report = plan_json(plan, per, totals)
+            errors: list = []
+            inv = checked_load(await load_locations_async(sessions, progress=StderrProgress(err), errors=errors),
+                               errors, len(sessions))
+            # A failed location's cached rows are never planned for deletion: only fresh locations are.
+            plans = [p for p in location_plans(inv, args) if not p[0].source.offline]
+            report = plans_json(inv, plans) if inv.parts else plan_json(*plans[0][1:])
             if args.format == "table":
-                print(plan_table(inv, plan, per, totals), file=out, flush=True)
-            items = plan.delete_items()
-            if not items:
+                print(plans_table(inv, plans) if inv.parts else plan_table(*plans[0]), file=out, flush=True)
+            work = [(part, plan, plan.delete_items()) for part, plan, _, _ in plans]
+            count = sum(len(items) for *_, items in work)
+            if not count:
                 print("Nothing to delete under these rules.", file=err if args.format == "json" else out)
                 if args.format == "json":
                     print(json.dumps({**report, "outcome": []}, indent=1), file=out)
-                return 0
-            if not args.yes and not _confirm(len(items), stdin, err):
+                return report_failures(inv, err, shown=args.format == "table")
+            if not args.yes and not _confirm(count, stdin, err):
                 print("Not confirmed: nothing was deleted.", file=err)
                 return 1
             shown = err if args.format == "json" else out
+            where = (lambda part: f" at {part.location}") if inv.parts else (lambda part: "")
 
-            def show(r) -> None:
-                print(f"{'deleted' if r.ok else 'NOT DELETED'}  {r.name or r.uuid} ({r.uuid})"
-                      + ("" if r.ok else f": {r.message}"), file=shown, flush=True)
+            done = []
+            for part, plan, items in work:
+                if not items:
+                    continue
 
-            # Remote snapshots (backups) are deleted through /remotesnapshots/, by the same rules.
-            results = await delete_snapshots(session.client, items, on_item=show, kinds=plan.delete_kinds())
+                def show(r, part=part) -> None:
+                    print(f"{'deleted' if r.ok else 'NOT DELETED'}  {r.name or r.uuid} ({r.uuid}){where(part)}"
+                          + ("" if r.ok else f": {r.message}"), file=shown, flush=True)
+
+                # Each delete goes to the snapshot's own location (its session's client).
+                client = clients[part.location] if inv.parts else sessions[0].client
+                done.append((part, plan, await delete_snapshots(client, items, on_item=show)))
         finally:
-            await session.client.aclose()
+            for s in sessions:
+                await s.client.aclose()
+    results = [r for _, _, rs in done for r in rs]
     failed = [r for r in results if not r.ok]
     try:
         from explorer.data.history import HistoryStore
         from explorer.data.prune_log import record_prune
 
-        pid = record_prune(HistoryStore(), inv.source, plan, results)
-        note = f"recorded as prune #{pid} in the history store"
+        ids = [record_prune(HistoryStore(), part.source, plan, rs) for part, plan, rs in done]
+        note = f"recorded as prune {', '.join(f'#{i}' for i in ids)} in the history store"
     except ExplorerError as exc:
         note = f"could not record this in the history store: {exc}"
     print(f"{len(results) - len(failed)} deleted, {len(failed)} not deleted; {note}", file=shown)
     if args.format == "json":
-        outcome = [{"uuid": r.uuid, "ok": r.ok, "message": r.message} for r in results]
+        outcome = [{"uuid": r.uuid, "ok": r.ok, "message": r.message, **({"location": part.location}
+                                                                         if inv.parts else {})}
+                   for part, _, rs in done for r in rs]
         print(json.dumps({**report, "outcome": outcome}, indent=1), file=out)
-    return 1 if failed else 0
+    return 1 if failed else report_failures(inv, err, shown=args.format == "table")

@@ -131,7 +131,7 @@ def locations_block(inv: Inventory) -> str:
              f"{t.snapshot_count:,}", human_bytes(t.snapshot_bytes), money(t.value_at_subscription, t.currency),
              money(t.burst_now_from_snapshots, t.currency)] for t in totals_by_currency(inv)]
     failed = "".join(f"<p class='failed'><b>{_e(line)}</b></p>" for line in failure_lines(inv))
-    return (f"<h2>Totals per currency (per 30 days)</h2>"
+    return ("<h2>Totals per currency (per 30 days)</h2>"
             + _table(["currency", "locations", "snapshots", "snapshot storage", VALUE_AT_SUBSCRIPTION, BURST_NOW],
                      rows, {2, 3, 4, 5}) + failed)
 
