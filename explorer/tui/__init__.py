@@ -18,6 +18,7 @@ def make_app(
     poll_seconds: float = 1.0,
     load_on_start: bool = True,
     close_client: bool = False,
+    warm_start: bool = False,
 ) -> SnapshotExplorerApp:
     """Build the app around an async client (or `client=None` to show a given, e.g. cached, inventory read-only).
 
@@ -26,6 +27,8 @@ def make_app(
     jobs are polled. `load_on_start=False` shows the given inventory without fetching
     (screenshots; a reload still happens on `r`). `close_client=True`: the app closes the client
     on its own event loop as it ends (the CLI's; tests keep using theirs after the app).
+    `warm_start=True` (the CLI's): open on this account's cached inventory, if it has one, while the fresh
+    one loads; writes wait for the fresh one.
     """
     from explorer.data import inventory_source
     from explorer.tui.app import SnapshotExplorerApp
@@ -35,7 +38,8 @@ def make_app(
     if client is None and inventory is None:
         raise ValueError("make_app needs a client or an inventory")
     return SnapshotExplorerApp(client, source=source, read_only=read_only, inventory=inventory,
-                               poll_seconds=poll_seconds, load_on_start=load_on_start, close_client=close_client)
+                               poll_seconds=poll_seconds, load_on_start=load_on_start, close_client=close_client,
+                               warm_start=warm_start)
 
 
 __all__ = ["make_app"]

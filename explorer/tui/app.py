@@ -23,7 +23,8 @@ class SnapshotExplorerApp(App[None]):
     TITLE = "Snapshot Explorer"
 
     def __init__(self, client, *, source: Source, read_only: bool = False, inventory: Inventory | None = None,
-                 poll_seconds: float = 1.0, load_on_start: bool = True, close_client: bool = False) -> None:
+                 poll_seconds: float = 1.0, load_on_start: bool = True, close_client: bool = False,
+                 warm_start: bool = False) -> None:
         super().__init__()
         self.client = client
         #: close the (async) client on the app's own event loop as it ends: its connections belong to that
@@ -32,7 +33,7 @@ class SnapshotExplorerApp(App[None]):
         self.source = source
         self.read_only = read_only
         self.browser = BrowserScreen(client, source=source, read_only=read_only, inventory=inventory,
-                                     poll_seconds=poll_seconds, load_on_start=load_on_start)
+                                     poll_seconds=poll_seconds, load_on_start=load_on_start, warm_start=warm_start)
 
     def on_mount(self) -> None:
         self.push_screen(self.browser)

@@ -9,7 +9,8 @@ def run(args: Any) -> int:
     """Run the TUI for parsed CLI flags; returns the exit status.
 
     No credentials: the embedded demo emulator (DEMO badge). `--offline`: the cached
-    inventory, read-only. `--read-only`: every write disabled.
+    inventory, read-only. `--read-only`: every write disabled. Otherwise the app opens on the
+    account's (or the demo's) cached inventory at once and swaps in the fresh one when it arrives.
     """
     from explorer.tui import make_app
 
@@ -31,6 +32,6 @@ def run(args: Any) -> int:
 
     with open_session(settings, asynchronous=True) as session:
         source = inventory_source(session.source)
-        app = make_app(session.client, read_only=read_only, source=source, close_client=True)
+        app = make_app(session.client, read_only=read_only, source=source, close_client=True, warm_start=True)
         app.run()
     return app.return_code or 0

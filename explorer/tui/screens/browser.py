@@ -24,6 +24,7 @@ from explorer.tui.screens.owners import OWNER_BINDINGS, OwnersMixin
 from explorer.tui.screens.panes import PanesMixin
 from explorer.tui.screens.reports import ReportsMixin
 from explorer.tui.screens.typeahead import TypeAheadMixin
+from explorer.tui.screens.warm_start import WarmStartMixin
 from explorer.tui.screens.write_actions import WriteActionsMixin
 from explorer.tui.view import COLUMNS, SORTABLE, Prepared, SnapshotView, prepare
 from explorer.tui.widgets.detail_pane import DetailPane
@@ -37,7 +38,8 @@ from explorer.tui.widgets.title_bar import TitleBar
 from explorer.tui.workers import WorkersMixin
 
 
-class BrowserScreen(PanesMixin, TypeAheadMixin, WriteActionsMixin, OwnersMixin, ReportsMixin, WorkersMixin, Screen):
+class BrowserScreen(PanesMixin, TypeAheadMixin, WriteActionsMixin, OwnersMixin, ReportsMixin, WarmStartMixin,
+                    WorkersMixin, Screen):
     """Holds the UI state (inventory, view, filter, drive, marks); widgets only display it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -73,9 +75,10 @@ class BrowserScreen(PanesMixin, TypeAheadMixin, WriteActionsMixin, OwnersMixin, 
         "growth")
 
     def __init__(self, client, *, source: Source, read_only: bool, inventory: Inventory | None = None,
-                 poll_seconds: float = 1.0, load_on_start: bool = True) -> None:
+                 poll_seconds: float = 1.0, load_on_start: bool = True, warm_start: bool = False) -> None:
         super().__init__()
         self.load_on_start = load_on_start
+        self.warm_start = warm_start
         self.client = client
         self.source = source
         self.read_only = read_only or client is None
@@ -152,7 +155,9 @@ class BrowserScreen(PanesMixin, TypeAheadMixin, WriteActionsMixin, OwnersMixin, 
         self.inventory = inventory
         self.view = prepared.view
         self.table.currency = inventory.currency
+        before = len(self.marks)
         self.marks &= set(self.view.position)  # marks of snapshots that are gone are dropped
+        self.marks_dropped = before - len(self.marks)
         self._refresh_view(keep_uuid=None if keep is None else keep["uuid"], cursor_row=0 if top else None)
         self.warm_sort_orders(self.view)
         self.query_one(SummaryBar).show(prepared.summary)
@@ -241,9 +246,11 @@ class BrowserScreen(PanesMixin, TypeAheadMixin, WriteActionsMixin, OwnersMixin, 
         self.query_one(StatusLine).activity = "loading " + ", ".join(parts)
 
     def on_inventory_loaded(self, message: InventoryLoaded) -> None:
-        if message.generation != self.generation or (message.partial and self.full_generation == self.generation):
+        # A warm start's cache (source.offline with a client) is shown like a preview: until the fresh load's.
+        early = message.partial or (message.inventory.source.offline and self.client is not None)
+        if message.generation != self.generation or (early and self.full_generation == self.generation):
             return  # stale: a newer load started, or the full result already arrived
-        if not message.partial:
+        if not early:
             self.full_generation = message.generation
             self.query_one(StatusLine).activity = ""
         # The full inventory, sorted, replaces the first page: unless the user moved, the top row stays
@@ -251,7 +258,7 @@ class BrowserScreen(PanesMixin, TypeAheadMixin, WriteActionsMixin, OwnersMixin, 
         top = self.preview_shown and self.table.cursor_row == 0
         self.preview_shown = message.partial
         self._show_inventory(message.inventory, message.prepared, top=top)
-        if not message.partial and self.client is not None:
+        if not early and self.client is not None:
             creating = message.inventory.snapshots.loc[message.inventory.snapshots["status"] == "creating", "uuid"]
             if len(creating):
                 self.watch_creating(list(creating))
@@ -270,7 +277,8 @@ class BrowserScreen(PanesMixin, TypeAheadMixin, WriteActionsMixin, OwnersMixin, 
             return
         self.generation += 1
         self.load_stages = {}
-        self.load_inventory(self.generation, preview=self.inventory is None)
+        warm = self.start_from_cache()  # the first load of an account with a cache: the cache paints first
+        self.load_inventory(self.generation, preview=self.inventory is None and not warm)
 
     def action_back(self) -> None:
         filter_input = self.query_one("#filter-input", Input)

@@ -20,9 +20,13 @@ WRITE_ACTIONS = {"delete": "delete", "new": "create", "edit": "edit", "clone": "
 class WriteActionsMixin:
     """Mixed into the browser screen: uses its state (view, marks, inventory) and its write workers."""
 
+    def writes_off(self) -> bool:
+        """Read-only, or only a warm start's cache is shown (nothing is written on the strength of cached data)."""
+        return self.read_only or self.on_cached_data
+
     def on_key(self, event: events.Key) -> None:
         # A disabled binding lets its key fall through to here: say why nothing happened.
-        if not self.read_only:
+        if not self.writes_off():
             return
         for binding in self.BINDINGS:
             if binding.key == event.key and binding.action in WRITE_ACTIONS:
@@ -30,17 +34,20 @@ class WriteActionsMixin:
                 self._explain_read_only(binding.action)
 
     def _explain_read_only(self, action: str) -> None:
+        if not self.read_only:
+            self.notify(self.cached_write_refusal(WRITE_ACTIONS[action]), title="Not yet", severity="warning")
+            return
         why = "the inventory is the offline cache" if self.client is None else "started with --read-only"
         self.notify(f"Read-only mode ({why}): {WRITE_ACTIONS[action]} is disabled.", severity="warning")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in WRITE_ACTIONS and self.read_only:
+        if action in WRITE_ACTIONS and self.writes_off():
             return None  # shown greyed out in the footer
         return True
 
     async def run_command(self, action: str) -> None:
         """Palette entry point: the same action as the key, with the same read-only rule (awaited: it runs)."""
-        if action in WRITE_ACTIONS and self.read_only:
+        if action in WRITE_ACTIONS and self.writes_off():
             self._explain_read_only(action)
         else:
             await self.run_action(action)

@@ -54,6 +54,19 @@ def summary_texts(summary: Summary) -> list[str]:
     ]
 
 
+def failure_reason(error: Exception, endpoint: str) -> str:
+    """Why a load failed, in a few words (the summary and the title say it; the notice says what to do)."""
+    from explorer.errors import ApiError, AuthenticationError, TransportError
+
+    if isinstance(error, AuthenticationError):
+        return "CloudSigma refused the credentials"
+    if isinstance(error, ApiError):
+        return f"CloudSigma answered HTTP {error.status_code}"
+    if isinstance(error, TransportError):
+        return f"could not reach {endpoint}"
+    return str(error)
+
+
 class SummaryBar(Static):
     """One line of account-wide totals; the bursting note changes colour through a CSS class."""
 
@@ -66,16 +79,7 @@ class SummaryBar(Static):
 
     def show_failure(self, error: Exception, endpoint: str) -> None:
         """The first load failed: say so here too (the notice says why and what to do), never "Loading…" forever."""
-        from explorer.errors import ApiError, AuthenticationError, TransportError
-
-        if isinstance(error, AuthenticationError):
-            why = "CloudSigma refused the credentials"
-        elif isinstance(error, ApiError):
-            why = f"CloudSigma answered HTTP {error.status_code}"
-        elif isinstance(error, TransportError):
-            why = f"could not reach {endpoint}"
-        else:
-            why = str(error)
+        why = failure_reason(error, endpoint)
         self.set_class(False, "-bursting")
         self._texts = [f"Not loaded: {why} · r retries", f"Not loaded: {why}", "Not loaded · r retries"]
         self._fit()

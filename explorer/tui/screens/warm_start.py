@@ -1,0 +1,81 @@
+"""Warm start: open on this account's cached inventory at once, load the fresh one underneath, then swap it in.
+
+The swap is the refresh's own (`_show_inventory`: cursor on the same snapshot, the filter, the marks).
+Nothing is written on the strength of cached rows: while they are all there is, the write keys are
+off and say why; a failed fresh load leaves them on screen marked stale, with the reason.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from textual.worker import Worker, WorkerState
+
+from explorer.data.units import human_age
+from explorer.tui.messages import InventoryLoaded
+from explorer.tui.widgets.summary import failure_reason
+from explorer.tui.widgets.title_bar import TitleBar
+
+
+class WarmStartMixin:
+    """Mixed into the browser screen: its `client`, `source`, `inventory`, `marks` and `load_cached` worker."""
+
+    #: open on the cache when this account has one (the CLI's TUI; tests and screenshots choose)
+    warm_start: bool = False
+    #: why the fresh load failed while the cache is shown (the title says stale)
+    _fresh_failure: str | None = None
+    _cache_was_shown: bool = False
+    #: marks of snapshots the last inventory shown no longer has (set by `_show_inventory`)
+    marks_dropped: int = 0
+
+    @property
+    def on_cached_data(self) -> bool:
+        """The rows shown are the cache while fresh ones can be loaded: nothing may be written on them."""
+        return self.client is not None and self.inventory is not None and self.inventory.source.offline
+
+    def start_from_cache(self) -> bool:
+        """Before the first load: read this account's cache in a thread if it has one (True: it is coming)."""
+        from explorer.data.cache import has_cached_inventory
+
+        if not self.warm_start or self.inventory is not None or not has_cached_inventory(self.source):
+            return False
+        self.load_cached(self.generation)
+        return True
+
+    def cached_write_refusal(self, what: str) -> str:
+        """What a write key says while only the cache is shown."""
+        age = human_age(pd.Timestamp.now(tz="UTC") - self.inventory.loaded_at)
+        if self._fresh_failure is not None:
+            return (f"Showing the cache from {age} ago: the refresh failed ({self._fresh_failure}). "
+                    f"{what.capitalize()} will be possible once fresh data has arrived: press r to retry.")
+        return (f"Showing the cache from {age} ago while the fresh inventory loads: "
+                f"{what} will be possible once it has arrived.")
+
+    def _show_warm_state(self) -> None:
+        cached = self.on_cached_data
+        self.query_one(TitleBar).show_cache(self.inventory.loaded_at if cached else None,
+                                            self._fresh_failure if cached else None)
+        self.refresh_bindings()  # the footer shows the write keys off while cached, on again after
+
+    def on_inventory_loaded(self, message: InventoryLoaded) -> None:
+        # Runs after the browser's own handler, which has shown (or dropped) the message.
+        cached = self.on_cached_data
+        if cached == self._cache_was_shown:
+            return
+        self._cache_was_shown = cached
+        self._show_warm_state()
+        if not cached and self.marks_dropped:
+            n = self.marks_dropped
+            self.notify(f"{n:,} marked snapshot{'s are' if n != 1 else ' is'} gone from the fresh inventory "
+                        f"and no longer marked.", title="Fresh inventory loaded", severity="warning", timeout=10)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # Besides the browser's and ReportsMixin's handlers (which quote the error in a notice).
+        if event.worker.group != "load" or not self.on_cached_data:
+            return
+        if event.state == WorkerState.ERROR:
+            self._fresh_failure = failure_reason(event.worker.error, self.source.endpoint)
+        elif event.state == WorkerState.RUNNING:
+            self._fresh_failure = None  # r retries: refreshing again
+        else:
+            return
+        self._show_warm_state()

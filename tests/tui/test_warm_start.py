@@ -1,0 +1,151 @@
+"""Warm start: the cached inventory is drawn at once, the fresh one swaps in keeping cursor, filter and marks.
+
+The fresh load is held at a gate in the client's transport (every API request waits until the test
+opens it), so "before the fresh load ends" is a state the test controls, never a race it hopes to win.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+import pytest
+
+from explorer.client import AsyncCloudSigmaClient
+from explorer.client.retry import NO_RETRY
+from explorer.data.load import load_inventory_async
+from explorer.tui.view import MARK
+from tests.tui.conftest import new_app, reports, wait_for_report, wait_until
+from tests.tui.screen import screen_lines, screen_text, wait_drawn
+
+SIZES = [(80, 24), (120, 40)]
+
+
+class Gate(httpx.AsyncBaseTransport):
+    """Real loopback HTTP, except that every request waits until `open()`."""
+
+    def __init__(self) -> None:
+        self._inner = httpx.AsyncHTTPTransport()
+        self._open = asyncio.Event()
+        self.waiting = 0
+
+    def open(self) -> None:
+        self._open.set()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.waiting += 1
+        await self._open.wait()
+        return await self._inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+@pytest.fixture
+async def cached(emulator):
+    """The account's inventory loaded once (which writes its cache), and a client whose requests wait at a gate."""
+    plain = AsyncCloudSigmaClient(emulator.url, username=emulator.username, password=emulator.password)
+    inventory = await load_inventory_async(plain)
+    gate = Gate()
+    gated = AsyncCloudSigmaClient(emulator.url, username=emulator.username, password=emulator.password,
+                                  transport=gate, retry=NO_RETRY)
+    yield inventory, plain, gated, gate
+    await gated.aclose()
+    await plain.aclose()
+
+
+def _uuid(inventory, name: str) -> str:
+    snaps = inventory.snapshots
+    return snaps.loc[snaps["name"] == name, "uuid"].iloc[0]
+
+
+def _line_of(pilot, name: str) -> str:
+    return next(line for line in screen_lines(pilot) if name in line)
+
+
+async def _cached_drawn(pilot, gate: Gate) -> str:
+    screen = await wait_drawn(pilot, "cached", what="the cached inventory's label")
+    await wait_drawn(pilot, "pre-migration-11", what="the cached rows")
+    await wait_until(pilot, lambda: gate.waiting, what="the fresh load waiting at the gate")
+    return screen
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_the_cache_is_drawn_first_then_the_fresh_inventory_keeps_cursor_filter_and_marks(cached, size):
+    inventory, plain, gated, gate = cached
+    await plain.snapshots.delete(_uuid(inventory, "pre-migration-11"))  # gone by the time the fresh load runs
+    app = new_app(gated, warm_start=True)
+    async with app.run_test(size=size) as pilot:
+        title = (await _cached_drawn(pilot, gate)).split("\n")[0]
+        assert "cached" in title and "ago" in title and len(title) <= size[0]
+        # filter to db-01's snapshots (all named), mark the first two, then move down one
+        await pilot.press("slash", *"drive:db", "enter", "space", "space", "down")
+        assert MARK in _line_of(pilot, "pre-migration-11") and MARK in _line_of(pilot, "pre-schema-change-10")
+        assert "cached" in screen_text(pilot).split("\n")[0]  # all of this on cached rows, the load still held
+        gate.open()
+        await wait_drawn(pilot, "pre-migration-11", gone=True, what="the fresh inventory without the deleted one")
+        screen = screen_text(pilot)
+        assert "cached" not in screen.split("\n")[0]
+        assert "drive:db" in screen  # the filter typed on the cache still applies
+        assert "1 marked" in screen and MARK in _line_of(pilot, "pre-schema-change-10")
+        told = await wait_for_report(pilot, "gone from the fresh inventory")
+        assert "1 marked snapshot is gone" in told
+        # the cursor is still on quarterly-8 (a row higher now): space marks it
+        await pilot.press("space")
+        await wait_drawn(pilot, "2 marked")
+        assert MARK in _line_of(pilot, "quarterly-8") and MARK not in _line_of(pilot, "before-kernel-update-9")
+
+
+async def test_a_write_key_on_cached_rows_writes_nothing_and_says_when_it_can(cached):
+    inventory, _, gated, gate = cached
+    app = new_app(gated, warm_start=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _cached_drawn(pilot, gate)
+        for n, key in enumerate(["ctrl+d", "n", "e", "c"], 1):
+            await pilot.press(key)
+            await wait_until(pilot, lambda n=n: len([r for r in reports(app) if "will be possible once" in r]) == n,
+                             what=f"{key} explained")
+            assert app.screen is app.browser, key  # no dialog opened
+        said = [r for r in reports(app) if "will be possible once" in r]
+        assert [s.split(": ", 1)[1].split(" will")[0] for s in said] == ["delete", "create", "edit", "clone"]
+        assert all("cache" in s and "fresh inventory loads" in s for s in said)
+        # the planner's deletions: marked on the cache, still not deleted from it
+        await pilot.press("p")
+        await wait_drawn(pilot, "Retention plan")
+        await pilot.press("ctrl+s")
+        await wait_for_report(pilot, "the plan deletes")
+        marked = len(app.browser.marks)
+        await pilot.press("ctrl+d")
+        await wait_until(pilot, lambda: len([r for r in reports(app) if "will be possible once" in r]) == 5,
+                         what="the planner's delete explained")
+        assert app.screen is app.browser and marked > 0
+        gate.open()
+        await wait_drawn(pilot, "cached", gone=True, what="the fresh inventory")
+        assert len(await gated.snapshots.list()) == len(inventory.snapshots)  # nothing was deleted or created
+        await pilot.press("ctrl+d")  # on fresh data the delete asks for confirmation as usual
+        await wait_drawn(pilot, "Delete")
+        assert app.screen is not app.browser
+        await pilot.press("escape")
+
+
+async def test_a_failed_fresh_load_keeps_the_cached_rows_marked_stale_with_the_reason(cached, emulator):
+    inventory, _, gated, gate = cached
+    app = new_app(gated, warm_start=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _cached_drawn(pilot, gate)
+        emulator.set_faults(error_rate=1.0)
+        gate.open()
+        failed = await wait_for_report(pilot, "CloudSigma said")
+        assert failed.severity == "error"
+        screen = await wait_drawn(pilot, "STALE")
+        title = screen.split("\n")[0]
+        assert "cached" in title and "refresh failed" in title
+        count = f"{len(inventory.snapshots):,}"
+        assert "pre-migration-11" in screen and f"{count} of {count}" in screen
+        await pilot.press("ctrl+d")
+        refused = await wait_for_report(pilot, "the refresh failed")
+        assert "press r to retry" in refused and app.screen is app.browser
+        emulator.clear_faults()
+        await pilot.press("r")
+        await wait_drawn(pilot, "STALE", gone=True)
+        await wait_drawn(pilot, "cached", gone=True, what="the fresh inventory after the retry")
