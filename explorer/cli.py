@@ -23,7 +23,7 @@ def _connection_flags(p: argparse.ArgumentParser) -> None:
     where.add_argument("--region", metavar="CODE[,CODE...]",
                        help="CloudSigma location code(s), e.g. ZRH or ZRH,FRA (the same credentials at each)")
     where.add_argument("--endpoint", metavar="URL", action="append",
-                       help="full API endpoint, e.g. https://zrh.cloudsigma.com/api/2.0/ (repeatable: several locations)")
+                       help="full API endpoint, e.g. https://zrh.cloudsigma.com/api/2.0/ (repeat it for several)")
     g.add_argument("--username", metavar="EMAIL", help="account e-mail (password from CLOUDSIGMA_PASSWORD or a prompt)")
     g.add_argument("--config", metavar="PATH", help="pycloudsigma-style config file (default ~/.cloudsigma.conf)")
     g.add_argument("--offline", action="store_true", help="open the last cached inventory without contacting the API")
