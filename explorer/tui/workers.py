@@ -38,6 +38,14 @@ class WorkersMixin:
         # Structured: when this worker is cancelled (a newer refresh, exclusive in the "load" group) or
         # either request fails, the task group cancels the other one and waits for it, so a worker
         # that ends leaves nothing of its own running.
+        if len(self.clients) > 1:  # several locations, loaded at once: one failing is named, never blocks the rest
+            from explorer.data.locations import load_locations_async
+
+            inventory = await load_locations_async(self.clients, progress=progress)
+            progress("table", 0, len(inventory.snapshots))
+            prepared = await asyncio.to_thread(prepare, inventory)
+            self.post_message(InventoryLoaded(generation, inventory, prepared=prepared))
+            return
         try:
             async with asyncio.TaskGroup() as tasks:
                 full = tasks.create_task(load_inventory_async(self.client, progress=progress, source=self.source))
@@ -65,11 +73,12 @@ class WorkersMixin:
         Both arrive as `InventoryLoaded` of the fresh load's generation; the screen drops them once the
         fresh inventory is shown (they are marked by `source.offline`).
         """
-        from explorer.data.cache import load_cached_inventory
+        from explorer.data.cache import load_cached_head, load_cached_inventory
 
-        cached = load_cached_inventory(source=self.source)
-        self.post_message(InventoryLoaded(generation, cached, partial=True, prepared=_first_rows(cached)))
+        head, count, allocated = load_cached_head(self.source, CACHED_FIRST_ROWS)
+        self.post_message(InventoryLoaded(generation, head, partial=True, prepared=_first_rows(head, count, allocated)))
         if not get_current_worker().is_cancelled:
+            cached = load_cached_inventory(source=self.source)
             self.post_message(InventoryLoaded(generation, cached, prepared=prepare(cached)))
 
     @work(thread=True, exclusive=True, group="warm", exit_on_error=False, description="preparing sort orders")
@@ -84,32 +93,47 @@ class WorkersMixin:
                 view.order(key, descending)
 
     @work(group="write", exit_on_error=False, description="creating a snapshot")
-    async def create_snapshot(self, drive_uuid: str, name: str | None, meta: dict[str, str]) -> None:
-        snap = await actions.create_snapshot(self.client, drive_uuid, name=name, meta=meta)
+    async def create_snapshot(self, drive_uuid: str, name: str | None, meta: dict[str, str], *,
+                              location: str = "") -> None:
+        snap = await actions.create_snapshot(self.client_for(location), drive_uuid, name=name, meta=meta)
         outcome = Outcome(snap.name or snap.uuid, True, snap.status or "created")
-        self.post_message(ActionFinished("Snapshot created", [outcome], select=snap.uuid))
+        self.post_message(ActionFinished("Snapshot created", [outcome], select=(location, snap.uuid)))
 
     @work(group="write", exit_on_error=False, description="editing a snapshot")
-    async def update_snapshot(self, uuid: str, name: str | None, meta: dict[str, str]) -> None:
-        snap = await actions.update_snapshot(self.client, uuid, name=name, meta=meta)
+    async def update_snapshot(self, uuid: str, name: str | None, meta: dict[str, str], *, location: str = "",
+                              kind: str | None = None) -> None:
+        snap = await actions.update_snapshot(self.client_for(location), uuid, name=name, meta=meta, kind=kind)
         self.post_message(ActionFinished("Snapshot saved", [Outcome(snap.name or snap.uuid, True, "saved")]))
 
     @work(group="write", exit_on_error=False, description="deleting snapshots")
-    async def delete_snapshots(self, items: dict[str, str]) -> None:
-        results = await actions.delete_snapshots(self.client, items)
-        outcomes = [Outcome(r.name, r.ok, r.message) for r in results]
-        done = sum(r.ok for r in results)
-        self.post_message(ActionFinished(f"Deleted {done:,} of {len(results):,}", outcomes))
+    async def delete_snapshots(self, items: dict[str, dict[str, str]], kinds: dict[str, dict[str, str]]) -> None:
+        """`items`: location -> {uuid: name}, `kinds`: location -> {uuid: kind}; each location's go to its own
+        API, all at once (a backup through /remotesnapshots/); the report names each item's location when there
+        are several."""
+        several = len(self.clients) > 1
+        located = list(items.items())
+        answers = await asyncio.gather(*(actions.delete_snapshots(self.client_for(loc), chosen, kinds=kinds.get(loc))
+                                         for loc, chosen in located))
+        outcomes = [Outcome(f"{loc} · {r.name}" if several else r.name, r.ok, r.message)
+                    for (loc, _), results in zip(located, answers, strict=True) for r in results]
+        done = sum(o.ok for o in outcomes)
+        per = ""
+        if several:  # each location's own count: "(ZRH 2 of 2, FRA 1 of 1)"
+            per = " (" + ", ".join(f"{loc} {sum(r.ok for r in rs):,} of {len(rs):,}" for (loc, _), rs
+                                   in zip(located, answers, strict=True)) + ")"
+        self.post_message(ActionFinished(f"Deleted {done:,} of {len(outcomes):,}{per}", outcomes))
 
     @work(group="write", exit_on_error=False, description="cloning a snapshot")
-    async def clone_snapshot(self, uuid: str, name: str | None, media: str | None, avoid: list[str]) -> None:
-        drive = await actions.clone_snapshot(self.client, uuid, name=name, media=media, avoid=avoid)
+    async def clone_snapshot(self, uuid: str, name: str | None, media: str | None, avoid: list[str], *,
+                             location: str = "", kind: str | None = None) -> None:
+        client = self.client_for(location)  # the new drive is made in the snapshot's location
+        drive = await actions.clone_snapshot(client, uuid, name=name, media=media, avoid=avoid, kind=kind)
         label = drive.name or drive.uuid
 
         def progress(status: str | None, percent: int | None) -> None:
             self.post_message(JobProgress(label, status, percent))
 
-        final = await actions.follow_job(self.client, drive, progress=progress, poll=self.poll_seconds)
+        final = await actions.follow_job(client, drive, progress=progress, poll=self.poll_seconds)
         self.post_message(JobProgress(label, final.status, 100, done=True))
         self.post_message(ActionFinished("Clone finished", [Outcome(label, True, f"new drive is {final.status}")]))
 
@@ -120,35 +144,35 @@ class WorkersMixin:
         or already announced is skipped, so a load arriving while a watch runs adds no second one.
         """
         seen = self.__dict__.setdefault("_creating_seen", set())
-        for uuid in uuids:
-            if uuid not in seen:
-                seen.add(uuid)
-                row = self.view.row(self.view.position[uuid]) if uuid in getattr(self.view, "position", {}) else None
-                name = row["name"] if row is not None and isinstance(row["name"], str) else uuid
-                self._watch_available(uuid, name)
+        for key in uuids:  # (location, uuid) keys
+            if key not in seen:
+                seen.add(key)
+                row = self.view.row(self.view.position[key]) if key in getattr(self.view, "position", {}) else None
+                name = row["name"] if row is not None and isinstance(row["name"], str) else key[1]
+                self._watch_available(key, name)
 
     @work(group="creating", exit_on_error=False, description="waiting for a new snapshot")
-    async def _watch_available(self, uuid: str, name: str) -> None:
+    async def _watch_available(self, key: tuple[str, str], name: str) -> None:
+        location, uuid = key
         try:
-            await actions.wait_available(self.client, uuid, poll=self.poll_seconds)
+            await actions.wait_available(self.client_for(location), uuid, poll=self.poll_seconds)
         except NotFoundError:
             return  # deleted meanwhile: nothing to announce
         self.post_message(ActionFinished("Snapshot available", [Outcome(name, True, "available")]))
 
 
-def _first_rows(inventory) -> Prepared:
-    """The newest rows, formatted in a few ms (all 100k take a second); the totals are the whole cache's.
+def _first_rows(head, count: int, allocated: int) -> Prepared:
+    """The cache's newest rows, formatted in a few ms (all 100k take a second); the totals are the whole cache's.
 
     Money that needs every row (the summary's, each drive's) is left unknown until the whole cache is prepared.
     """
     from explorer.data import snapshot_costs
     from explorer.data.owners import owner_column
 
-    snaps = inventory.snapshots
-    head = snaps.nlargest(CACHED_FIRST_ROWS, "timestamp")
-    drives = inventory.drives[inventory.drives["uuid"].isin(head["drive_uuid"])]
-    costs = snapshot_costs(dataclasses.replace(inventory, snapshots=head, drives=drives))
-    view = SnapshotView(head.assign(owner=owner_column(head, drives)), costs)
-    summary = Summary(count=len(snaps), allocated=int(snaps["allocated_size"].fillna(0).sum()),
-                      currency=inventory.currency, cost_subscription=None, cost_burst=None, bursting=None)
+    snaps = head.snapshots
+    drives = head.drives[head.drives["uuid"].isin(snaps["drive_uuid"])]
+    costs = snapshot_costs(dataclasses.replace(head, drives=drives))
+    view = SnapshotView(snaps.assign(owner=owner_column(snaps, drives)), costs)
+    summary = Summary(count=count, allocated=allocated, currency=head.currency, cost_subscription=None,
+                      cost_burst=None, bursting=None)
     return Prepared(view, pd.Series(dtype="Float64"), summary)

@@ -103,3 +103,19 @@ def test_a_cache_from_an_earlier_version_opens_offline_but_never_as_this_account
     assert load_cached_inventory(tmp_path).snapshots["uuid"].tolist() == ["old"]
     with pytest.raises(CacheError):
         load_cached_inventory(tmp_path, source=ann)
+
+
+def test_the_head_of_a_cache_is_its_newest_snapshots_with_the_whole_caches_totals(make, tmp_path):
+    """A warm start paints the newest rows first: the same rows and dtypes as the whole cache's newest."""
+    from explorer.data.cache import load_cached_head
+    from explorer.data.load import build_inventory
+
+    ann = Source("https://zrh.cloudsigma.com/api/2.0/", account="ann@x")
+    snaps = [make.snap(f"s{i}", None, 1000 * (i + 1), f"2026-01-{i + 1:02d}T00:00:00+00:00") for i in range(20)]
+    save_cached_inventory(build_inventory(snapshots=snaps, loaded_at=make.LOADED_AT, source=ann), tmp_path)
+    whole = load_cached_inventory(tmp_path, source=ann)
+    head, count, allocated = load_cached_head(ann, 5, tmp_path)
+    newest = whole.snapshots.nlargest(5, "timestamp")
+    assert sorted(head.snapshots["uuid"]) == sorted(newest["uuid"]) and len(head.drives) == len(whole.drives)
+    assert (head.snapshots.dtypes == whole.snapshots.dtypes).all() and head.source.offline
+    assert count == 20 and allocated == int(whole.snapshots["allocated_size"].sum())
