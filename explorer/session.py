@@ -40,6 +40,9 @@ class Session:
 
 #: The default demo: two embedded emulators as two locations (their own currency, prices and fleet).
 DEMO_LOCATIONS: tuple[tuple[str, int], ...] = (("ZRH", 1), ("FRA", 2))
+#: Each demo location's fleet: half the one-location demo's, so the two together are as big as it was and
+#: reach first rows about as fast (benchmarks/bench_demo_locations.py; building a fleet holds the GIL).
+DEMO_FLEET = {"drives": 25, "snapshots": 1500}
 
 
 @contextlib.contextmanager
@@ -114,7 +117,7 @@ def _start_demo(stack: contextlib.ExitStack, demo_locations: Sequence[tuple[str,
     """Start the demo's emulators concurrently (each start is mostly waiting for uvicorn) and stop them at exit."""
     from explorer.emulator import running_emulator  # only demo mode pays for starting it
 
-    managers = [running_emulator(location=code, seed=seed) for code, seed in demo_locations]
+    managers = [running_emulator(location=code, seed=seed, **DEMO_FLEET) for code, seed in demo_locations]
     with ThreadPoolExecutor(max_workers=len(managers), thread_name_prefix="demo-start") as pool:
         started = [pool.submit(m.__enter__) for m in managers]
     handles = []
