@@ -13,6 +13,8 @@ import plotly
 import plotly.graph_objects as go
 import plotly.io as pio
 import traitlets
+from plotly.io._base_renderers import NotebookRenderer
+from plotly.offline import get_plotlyjs
 
 #: Class of the static copy; the live front end hides it, an exported page (no kernel, no widgets) shows it.
 STATIC_CLASS = "explorer-static-copy"
@@ -38,6 +40,22 @@ function loadPlotly(model) {
     cache.set(KEY, import(url).finally(() => URL.revokeObjectURL(url)));
   }
   return cache.get(KEY);
+}
+
+// If this model missed anywidget's 2 s window anyway (a page busy for longer, with anything), anywidget drops
+// every later message to it. Its own start is done by now, so from here on the widget model's own handler takes
+// them, as anywidget's would once started. (The model object is the first argument of a change event.)
+function keepMessagesFlowing(proxy) {
+  let real = null;
+  proxy.on("change:_explorer_probe", (m) => { real = m; });
+  proxy.set("_explorer_probe", 1);
+  if (real && real._buffered_state_diff) delete real._buffered_state_diff._explorer_probe;  // never sent to Python
+  if (!real || !real.comm || typeof real.comm.on_msg !== "function") return;
+  let proto = Object.getPrototypeOf(real);
+  const gated = proto._handle_comm_msg;  // anywidget's: waits for its start, drops everything if that timed out
+  while (proto && proto._handle_comm_msg === gated) proto = Object.getPrototypeOf(proto);
+  const handle = proto && proto._handle_comm_msg;
+  if (typeof handle === "function") real.comm.on_msg((msg) => handle.call(real, msg));
 }
 
 export default () => {
@@ -74,6 +92,7 @@ export default () => {
   return {
     initialize(ctx) {
       model = ctx.model;
+      keepMessagesFlowing(model);
       // Python sends each update as "set, then reset to null": keep the ones that come before plotly is loaded.
       for (const name of TRANSIENT) {
         model.on("change:" + name, () => {
@@ -126,7 +145,8 @@ def _bundle() -> str:
 def _loader() -> str:
     transient = sorted(n for n in go.FigureWidget.class_trait_names() if n.startswith("_py2js_"))
     key = f"plotly-{plotly.__version__}-{hashlib.sha1(_bundle().encode()).hexdigest()[:12]}"
-    return _LOADER % {"key": json.dumps(key), "transient": json.dumps(transient), "chart_class": json.dumps(CHART_CLASS)}
+    names = {"key": key, "transient": transient, "chart_class": CHART_CLASS}
+    return _LOADER % {name: json.dumps(value) for name, value in names.items()}
 
 
 class LiveFigure(go.FigureWidget):
@@ -162,9 +182,13 @@ class LiveFigure(go.FigureWidget):
 
 
 def static_html(figures: list[go.Figure]) -> str:
-    """The figures as plain plotly divs (plotly.js must be on the page: the notebook renderer puts it there once)."""
+    """The figures as plain plotly divs (plotly.js must be on the page: the notebook renderer puts it there once).
+
+    Where plotly.js is absent (JupyterLab, which hides the copy) a copy draws nothing and raises no error.
+    """
+    guard = ("if (document.getElementById(", "if (window.Plotly && document.getElementById(")
     divs = [pio.to_html(f, full_html=False, include_plotlyjs=False, default_width="100%", config={"responsive": True})
-            for f in figures]
+            .replace(*guard) for f in figures]
     return "".join(f"<div style='width:100%'>{d}</div>" for d in divs)
 
 
@@ -194,6 +218,8 @@ class StaticCopy:
     def show(self) -> None:
         from IPython.display import display
 
+        # plotly.js before the first copy, once (as a figure's first show does), when embed_plotly() asked for it.
+        pio.renderers._activate_pending_renderers(cls=_EmbeddedPlotly)
         display({"text/html": self.html()}, raw=True, display_id=self.display_id)
 
     def hide(self) -> None:
@@ -205,10 +231,40 @@ class StaticCopy:
         update_display({"text/html": ""}, raw=True, display_id=self.display_id)
 
 
+#: The element holding plotly.js as inert text in a notebook (see `_EmbeddedPlotly`).
+PLOTLYJS_ID = "explorer-plotlyjs"
+
+
+def plotlyjs_html() -> str:
+    """plotly.js for a notebook's outputs: started where nothing else draws the charts (an exported page).
+
+    JupyterLab draws charts with its own renderers and never needs it, so there it stays text: evaluating
+    4.8 MB on the page's main thread while the dashboards' widgets start would only hold them up.
+    """
+    start = ("(function () {"
+             "  if (window.Plotly || document.querySelector('.jp-LabShell, .jp-NotebookShell')) return;"
+             "  window.PlotlyConfig = {MathJaxConfig: 'local'};"
+             "  var code = document.createElement('script');"
+             f"  code.text = document.getElementById('{PLOTLYJS_ID}').textContent;"
+             "  document.head.appendChild(code);"
+             "})();")
+    return f"<script type='text/plain' id='{PLOTLYJS_ID}'>{get_plotlyjs()}</script><script>{start}</script>"
+
+
+class _EmbeddedPlotly(NotebookRenderer):
+    """plotly's `notebook` renderer (figures as HTML beside the plotly mimetype), plotly.js from `plotlyjs_html`."""
+
+    def activate(self) -> None:
+        from IPython.display import display_html
+
+        display_html(plotlyjs_html(), raw=True)
+
+
 def embed_plotly() -> None:
     """Charts shown from now on carry a static copy too, with plotly.js embedded once in the notebook.
 
     JupyterLab keeps drawing the interactive plotly mimetype; `jupyter nbconvert --to html` (which
     drops that mimetype) shows the static copy, and the page needs no network to draw it.
     """
-    pio.renderers.default = "plotly_mimetype+notebook"
+    pio.renderers["explorer_notebook"] = _EmbeddedPlotly()
+    pio.renderers.default = "plotly_mimetype+explorer_notebook"
