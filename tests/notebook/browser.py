@@ -46,7 +46,8 @@ def private_env(root: Path) -> dict[str, str]:
     # The notebooks name the python3 kernel: start it as a person ticking "always start the preferred kernel" would.
     tracker = root / "lab-settings" / "@jupyterlab" / "notebook-extension"
     tracker.mkdir(parents=True, exist_ok=True)
-    (tracker / "tracker.jupyterlab-settings").write_text('{"autoStartDefaultKernel": true}')
+    # Every cell stays rendered (not only those scrolled into view), so every chart draws where a test can see it.
+    (tracker / "tracker.jupyterlab-settings").write_text('{"autoStartDefaultKernel": true, "windowingMode": "none"}')
     return env
 
 
@@ -143,8 +144,11 @@ FIGURES_JS = """
     ytitle: gd._fullLayout && gd._fullLayout.yaxis && gd._fullLayout.yaxis.title
       ? gd._fullLayout.yaxis.title.text : null,
     xticks: [...gd.querySelectorAll('.xtick text')].map(t => t.textContent),
+    x0: String(((gd._fullData || [])[0] || {}).x?.[0] ?? ''),
     width: gd.getBoundingClientRect().width,
     area: (gd.closest('.jp-OutputArea-output') || document.body).getBoundingClientRect().width,
+    box: (gd.closest('.explorer-live-chart') ? gd.closest('.explorer-live-chart').parentElement
+          : gd.closest('.jp-OutputArea-output') || document.body).getBoundingClientRect().width,
     static: !!gd.closest('.explorer-static-copy'),
   }))
 """
@@ -152,3 +156,62 @@ FIGURES_JS = """
 
 def figures(page) -> list[dict]:
     return page.evaluate(FIGURES_JS)
+
+
+# ----- JupyterLab, driven as a person would: open a notebook, Run > Run All Cells, wait for what is drawn ---------
+
+#: Code cells' prompts: "[ ]:" before, "[*]:" while queued or running, "[3]:" once run.
+ALL_RUN_JS = """
+() => {
+  const prompts = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')]
+    .map(e => e.textContent.trim());
+  const idle = document.querySelector('.jp-Notebook-ExecutionIndicator[data-status="idle"]');
+  return prompts.length > 0 && prompts.every(t => /^\\[\\d+\\]:$/.test(t)) && !!idle;
+}
+"""
+
+#: Every widget output has drawn (no "Loading widget..."), every live chart has drawn, every plotly graph has traces.
+ALL_DRAWN_JS = """
+() => {
+  const views = [...document.querySelectorAll(
+    '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.widget-view+json"]')];
+  if (views.some(v => v.children.length === 0)) return false;
+  const charts = [...document.querySelectorAll('.explorer-live-chart')];
+  if (charts.some(c => c.dataset.chart !== 'drawn' && c.dataset.chart !== 'failed')) return false;
+  const graphs = [...document.querySelectorAll('.js-plotly-plot')]
+    .filter(gd => gd.offsetParent !== null && !gd.closest('.explorer-static-copy'));
+  return graphs.every(gd => (gd._fullData || []).length > 0 && gd.querySelectorAll('.trace').length > 0);
+}
+"""
+
+
+def open_notebook(context, base: str, token: str, name: str, *, init_script: str | None = None):
+    """A new tab with `name` open in its own JupyterLab workspace, its kernel started and idle.
+
+    `init_script` runs in the page before JupyterLab does (e.g. to make the page behave as a busier one would).
+    """
+    page = context.new_page()
+    if init_script:
+        page.add_init_script(init_script)
+    page.console = []  # what the page logged: a failing widget says why here
+    page.on("console", lambda m: page.console.append(f"{m.type}: {m.text}"))
+    page.on("pageerror", lambda e: page.console.append(f"pageerror: {e}"))
+    workspace = Path(name).stem.replace("_", "-")
+    page.goto(f"{base}/lab/workspaces/{workspace}/tree/{name}?token={token}")
+    page.wait_for_selector(".jp-Notebook .jp-Cell")
+    page.wait_for_selector(".jp-StatusBar-TextItem:has-text('Idle')")  # the kernel is up and connected
+    return page
+
+
+def run_all_cells(page) -> None:
+    """Run > Run All Cells from the menu bar, then wait until every code cell has run and the kernel is idle."""
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").click()
+    page.locator(".lm-Menu-item[data-command='runmenu:run-all']").click()
+    page.wait_for_function(ALL_RUN_JS)
+    page.wait_for_function(ALL_DRAWN_JS)
+
+
+def cell_outputs(page) -> list[dict]:
+    """Each output's MIME type and text, in order."""
+    return page.evaluate("""() => [...document.querySelectorAll('.jp-OutputArea-output')].map(o => ({
+        mime: o.dataset.mimeType || '', text: o.innerText.slice(0, 2000)}))""")

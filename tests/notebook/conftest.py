@@ -86,7 +86,7 @@ def make_inventory():
 
 # ----- the browser tests need Debian's Chromium: without it they do not run, and the session says so once -------
 
-_BROWSER_TESTS = "test_browser.py"
+_BROWSER_TESTS = ("test_browser.py", "test_jupyterlab.py")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -94,9 +94,9 @@ def pytest_collection_modifyitems(config, items):
 
     if chromium_present():
         return
-    browser = [item for item in items if item.path.name == _BROWSER_TESTS]
+    browser = [item for item in items if item.path.name in _BROWSER_TESTS]
     if browser:
-        items[:] = [item for item in items if item.path.name != _BROWSER_TESTS]
+        items[:] = [item for item in items if item.path.name not in _BROWSER_TESTS]
         config.hook.pytest_deselected(items=browser)
 
 
