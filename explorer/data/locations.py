@@ -30,7 +30,7 @@ from explorer.errors import CacheError, ExplorerError
 log = logging.getLogger(__name__)
 
 __all__ = ["combine", "currencies", "load_locations", "load_locations_async", "part_for", "per_location",
-           "totals_by_currency"]
+           "savings_by_location", "totals_by_currency"]
 
 
 def _targets(sessions: Any) -> list[tuple[str, Any, Source]]:
@@ -252,3 +252,23 @@ def totals_by_currency(inv: Inventory, costs: pd.DataFrame | None = None) -> tup
     cur = costs["currency"].astype("string")
     return tuple(cost_totals(costs[cur.eq(c).fillna(False).to_numpy(bool)], c) for c in order
                  if cur.eq(c).any() or c in currencies(inv))
+
+
+def savings_by_location(inv: Inventory, rows: pd.DataFrame, *, currency: str | None = None) -> tuple:
+    """What deleting `rows` (snapshots with `location` and `uuid`, e.g. marked rows) saves, one
+    :class:`~explorer.data.cost.DeletionSavings` per location that has any of them, in location order.
+
+    Each is in its location's own currency (unless `currency` is given) and against its own burst: the
+    money of different locations is never added. A single-location `inv` gives one entry.
+    """
+    from explorer.data.cost import deletion_savings
+
+    if not inv.parts:
+        return (deletion_savings(inv, rows["uuid"], currency=currency),)
+    where = rows["location"].astype("string")
+    out = []
+    for part in inv.parts:
+        uuids = rows.loc[where.eq(part.location).fillna(False).to_numpy(bool), "uuid"]
+        if len(uuids):
+            out.append(deletion_savings(part, uuids, currency=currency))
+    return tuple(out)

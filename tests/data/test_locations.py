@@ -176,3 +176,19 @@ def test_an_endpoint_outside_the_table_is_named_by_its_own_locations_list(gva):
         with open_sessions([settings, other]) as sessions:
             # a location-less emulator's /locations/ names no entry at its URL: its host:port labels it
             assert [s.location for s in sessions] == ["GVA", nameless.url.split("/")[2]]
+
+
+def test_savings_of_marked_rows_are_per_location_even_for_a_uuid_both_have(zrh, fra, tmp_path):
+    from explorer.data.cost import deletion_savings
+    from explorer.data.locations import savings_by_location
+
+    with clients(ZRH=zrh, FRA=fra) as by_code:
+        inv = load_locations(by_code, cache_dir=tmp_path)
+    zrh_part = part_for(inv, "ZRH")
+    one = zrh_part.snapshots["uuid"].iloc[0]  # the same uuid exists in FRA too (same seed)
+    rows = inv.snapshots[(inv.snapshots["uuid"] == one) & (inv.snapshots["location"] == "ZRH")]
+    (saving,) = savings_by_location(inv, rows)
+    assert saving.currency == "CHF" and saving.snapshot_count == 1
+    alone = deletion_savings(zrh_part, [one])
+    assert (saving.bytes_freed, saving.monthly_cost_subscription, saving.saves_now_monthly) == \
+        (alone.bytes_freed, alone.monthly_cost_subscription, alone.saves_now_monthly)
