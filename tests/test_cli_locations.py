@@ -144,3 +144,13 @@ def test_prune_apply_deletes_each_snapshot_at_its_own_location(zrh, fra, tmp_pat
             with CloudSigmaClient(emu.url, username=emu.username, password=emu.password) as c:
                 left = {s.uuid for s in c.snapshots.list()}
             assert not left & planned[code], code
+
+
+def test_offline_shows_every_demo_location_from_its_own_cache(tmp_path_factory):
+    run = _runner(tmp_path_factory, "")
+    assert run("cost", "--demo", "--format", "json").returncode == 0
+    done = run("cost", "--demo", "--offline", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    doc = json.loads(done.stdout)
+    assert [(loc["location"], loc["currency"]) for loc in doc["locations"]] == [("ZRH", "CHF"), ("FRA", "EUR")]
+    assert [t["currency"] for t in doc["totals"]] == ["CHF", "EUR"] and doc["failures"] == []

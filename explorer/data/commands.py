@@ -43,7 +43,25 @@ def offline_inventory(args: argparse.Namespace) -> Inventory:
     """
     from explorer.data.cache import load_cached_inventory
 
-    return load_cached_inventory(demo=True if getattr(args, "demo", False) else None)
+    inv = load_cached_inventory(demo=True if getattr(args, "demo", False) else None)
+    if inv.source.demo and inv.location:  # the demo's locations are cached apart: show all that are
+        return _cached_demo_locations(inv)
+    return inv
+
+
+def _cached_demo_locations(newest: Inventory) -> Inventory:
+    from explorer.data.cache import load_cached_inventory
+    from explorer.data.locations import combine
+    from explorer.errors import CacheError
+    from explorer.session import DEMO_LOCATIONS
+
+    parts = []
+    for code, _ in DEMO_LOCATIONS:
+        try:
+            parts.append(load_cached_inventory(source=newest.source, location=code))
+        except CacheError:
+            continue
+    return combine(parts) if len(parts) > 1 else newest
 
 
 #: Exit status when the command ran but some location failed (its rows are missing, or cached and stale).
