@@ -11,6 +11,7 @@ from explorer.data import account_cost_summary, drive_costs, snapshot_costs
 from explorer.data.cost import AT_BURST_PRICE, ATTRIBUTION_RULE, BURST_NOW, VALUE_AT_SUBSCRIPTION, cost_totals
 from explorer.data.inventory import Inventory
 from explorer.data.owners import owner_costs
+from explorer.data.prices import BACKUP_RESOURCE
 from explorer.data.units import human_bytes, money
 from explorer.notebook.cost_figures import burst_figure, cost_by_drive_figure, storage_type_figure
 from explorer.notebook.series import GIB, drive_labels
@@ -112,7 +113,20 @@ class CostDashboard(ExportableDashboard, widgets.VBox):
                 f"{VALUE_AT_SUBSCRIPTION}: <b>{money(t.value_at_subscription, t.currency)}/month</b> · "
                 f"{BURST_NOW}: <b>{money(t.burst_now_from_snapshots, t.currency)}/month</b> · "
                 f"<span title=\"{html.escape(ATTRIBUTION_RULE)}\">{AT_BURST_PRICE}: "
-                f"{money(t.at_burst_price, t.currency)}/month</span>")
+                f"{money(t.at_burst_price, t.currency)}/month</span>" + self._kinds_html())
+
+    def _kinds_html(self) -> str:
+        """Local snapshots' and backups' value at subscription price side by side (backups bill as `backup`)."""
+        costs = self.snapshot_costs
+        backup = (costs["resource"] == BACKUP_RESOURCE).to_numpy(bool, na_value=False)
+        if not backup.any():
+            return ""
+        cur = self.totals.currency
+        parts = [cost_totals(costs[mask].reset_index(), cur) for mask in (~backup, backup)]
+        local, remote = (f"<b>{p.snapshot_count:,}</b> {what}, {human_bytes(p.snapshot_bytes)}, "
+                         f"{money(p.value_at_subscription, cur)}/month"
+                         for p, what in zip(parts, ("local", "backups (billed as backup)"), strict=True))
+        return f"<br>{VALUE_AT_SUBSCRIPTION} by kind: {local} · {remote}"
 
     @staticmethod
     def _owners_html(owners: pd.DataFrame) -> str:
@@ -134,7 +148,8 @@ class CostDashboard(ExportableDashboard, widgets.VBox):
     def _drive_options(self) -> list[tuple[str, str | None]]:
         shown = self.drive_costs[self.drive_costs["snapshot_count"] > 0]
         prompt = ("— click a bar or pick a drive —", None)
-        return [prompt] + [(self.labels.get(u, u[:8]), u) for u in shown["drive_uuid"].astype(str)]
+        uuids = shown["drive_uuid"].astype(str).drop_duplicates()  # a drive's backups are a row of their own
+        return [prompt] + [(self.labels.get(u, u[:8]), u) for u in uuids]
 
     def _subscription(self, resource: str) -> tuple[float, float]:
         """(subscribed, using) bytes of one resource today."""

@@ -66,7 +66,7 @@ def cost_by_drive_figure(
         title={"text": f"Monthly snapshot cost by drive: {_BASIS[price]} (top {len(shown)})"},
         xaxis={"categoryorder": "array", "categoryarray": shown["label"].tolist(), "tickangle": -30},
         yaxis={"title": {"text": _money(currency)}, "rangemode": "tozero"},
-        legend={"title": {"text": "storage type"}},
+        legend={"title": {"text": "billed as"}},  # a storage type, or backup for remote snapshots
         barmode="stack",
         clickmode="event",
         margin={"l": 60, "r": 20, "t": 60, "b": 90},
@@ -75,7 +75,10 @@ def cost_by_drive_figure(
 
 
 def storage_type_figure(drive_costs: pd.DataFrame, *, price: str = "burst"):
-    """Monthly snapshot cost of the whole account by storage resource (all drives, not only the top N)."""
+    """Monthly snapshot cost of the whole account by storage resource (all drives, not only the top N).
+
+    Remote snapshots (backups) are their own bar, `backup`, beside the local snapshots' storage types.
+    """
     column, currency = _cost_column(price), _currency_of(drive_costs)
     resource = drive_costs["resource"].astype("string").fillna("unknown")
     totals = _floats(drive_costs[column]).groupby(resource).sum().sort_values(ascending=False)
@@ -84,7 +87,8 @@ def storage_type_figure(drive_costs: pd.DataFrame, *, price: str = "burst"):
         hovertemplate=f"%{{x}}<br>%{{y:,.2f}} {_money(currency)}<extra></extra>",
     ))
     fig.update_layout(
-        title={"text": f"By storage type, {_BASIS[price]}: {totals.sum():,.2f} {_money(currency)} in all"},
+        title={"text": f"By storage type (backups as backup), {_BASIS[price]}: {totals.sum():,.2f} "
+                       f"{_money(currency)} in all"},
         yaxis={"title": {"text": _money(currency)}, "rangemode": "tozero"},
         margin={"l": 60, "r": 20, "t": 60, "b": 50},
         showlegend=False,
