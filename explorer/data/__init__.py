@@ -13,6 +13,10 @@ _EXPORTS = {
     "Source": "explorer.data.inventory",
     "load_inventory": "explorer.data.load",
     "load_inventory_async": "explorer.data.load",
+    "LocationFailure": "explorer.data.inventory",
+    "load_locations": "explorer.data.locations",
+    "load_locations_async": "explorer.data.locations",
+    "totals_by_currency": "explorer.data.locations",
     "build_inventory": "explorer.data.load",
     "inventory_source": "explorer.data.load",
     "snapshot_costs": "explorer.data.cost",
@@ -44,6 +48,7 @@ __all__ = [
     "HistoryDiff",
     "HistoryStore",
     "Inventory",
+    "LocationFailure",
     "OwnerRule",
     "QueryError",
     "Source",
@@ -59,6 +64,8 @@ __all__ = [
     "load_cached_inventory",
     "load_inventory",
     "load_inventory_async",
+    "load_locations",
+    "load_locations_async",
     "owner_costs",
     "parse_query",
     "price_per_byte_second",
@@ -66,6 +73,7 @@ __all__ = [
     "save_cached_inventory",
     "snapshot_costs",
     "snapshot_resources_bursting",
+    "totals_by_currency",
 ]
 
 if TYPE_CHECKING:
@@ -83,8 +91,9 @@ if TYPE_CHECKING:
     )
     from explorer.data.growth import drive_growth
     from explorer.data.history import HistoryDiff, HistoryStore, recorded_growth
-    from explorer.data.inventory import Inventory, Source
+    from explorer.data.inventory import Inventory, LocationFailure, Source
     from explorer.data.load import build_inventory, inventory_source, load_inventory, load_inventory_async
+    from explorer.data.locations import load_locations, load_locations_async, totals_by_currency
     from explorer.data.owners import OwnerRule, owner_costs
     from explorer.data.paths import data_dir
     from explorer.data.query import QueryError, parse_query
