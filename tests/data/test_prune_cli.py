@@ -167,8 +167,9 @@ def test_forecast_json_is_the_documented_shape(account):
     a = f["account"]
     assert a["bytes_low"] <= a["bytes_forecast"] <= a["bytes_high"] and a["count_now"] == 60
     assert set(a["backtest"]) == {"days", "relative_error"} and a["backtest"]["days"] == 30
-    assert all(set(d) == {"uuid", "name", "bytes_now", "bytes_forecast", "bytes_low", "bytes_high"}
-               for d in f["drives"])
+    assert all(set(d) == {"uuid", "name", "kind", "bytes_now", "bytes_forecast", "bytes_low", "bytes_high"}
+               for d in f["drives"])  # kind: a drive's backups (remote) are a row of their own
+    assert {d["kind"] for d in f["drives"]} <= {"local", "remote"}
     assert set(f["quota"]) == {"current", "max", "eta"} and f["quota"]["current"] == 60
     assert all(set(s) == {"resource", "subscribed_bytes", "used_bytes", "eta_burst", "burst_cost_at_horizon"}
                for s in f["storage_types"])
