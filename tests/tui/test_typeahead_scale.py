@@ -1,0 +1,107 @@
+"""Type-ahead in the worker (above SYNC_ROWS): typing fast then stopping shows exactly the final text's rows,
+and the filtering of an older text, however late it finishes, never replaces a newer text's rows."""
+
+from __future__ import annotations
+
+import re
+import threading
+
+import pytest
+from textual import events
+
+from explorer.data.query import parse_query
+from explorer.tui import make_app
+from explorer.tui.screens.typeahead import SYNC_ROWS, FilterComputed
+from explorer.tui.view import SnapshotView
+from tests.tui.conftest import wait_until
+from tests.tui.factory import make_inventory
+from tests.tui.screen import screen_lines, screen_text
+
+N = SYNC_ROWS + 15_000
+SIZE = (120, 40)
+ROW_NAME = re.compile(r"[│┃]\s+●?\s*([a-z0-9-]+-snap-\d{6})\s")
+KEYS = {"-": "minus", " ": "space", ">": "greater_than_sign"}
+
+
+@pytest.fixture(scope="module")
+def inventory():
+    return make_inventory(N)
+
+
+def _type(app, keys: str) -> None:
+    """Queue every key before the app handles any, as a paste without bracketed paste or fast typing does."""
+    for char in keys:
+        event = events.Key(KEYS.get(char, char), char)
+        event.set_sender(app)
+        app._driver.send_message(event)
+
+
+def _expected_names(app, text: str) -> list[str]:
+    """The final text's rows in the table's order (newest first), as the view model selects them."""
+    view = app.browser.view
+    positions = view.select(parse_query(text), None, "created", True)
+    return view.frame["name"].to_numpy(dtype=object)[positions].tolist()
+
+
+async def _settled(pilot, app, text: str) -> list[str]:
+    """Wait until the input shows `text`, no filtering is left and the table's count is the text's; the screen."""
+    expected = _expected_names(app, text)
+    count = f"{len(expected):,} of {N:,}"
+    await wait_until(pilot, lambda: app.browser.query_one("#filter-input").value == text
+                     and not app.browser.filtering and count in screen_text(pilot), what=f"{count} for {text!r}")
+    return screen_lines(pilot)
+
+
+def _drawn_names(lines: list[str]) -> list[str]:
+    """The snapshot names the table draws, top first (the detail pane wraps its name, so it has no whole one)."""
+    return [m[1] for line in lines if (m := ROW_NAME.search(line))]
+
+
+async def test_typing_fast_then_stopping_shows_exactly_the_final_texts_rows(inventory):
+    app = make_app(None, inventory=inventory)
+    shown: list[str] = []  # the text of every result the table took, in order
+    async with app.run_test(size=SIZE, message_hook=lambda m: isinstance(m, FilterComputed)
+                            and m.positions is not None and shown.append(m.job.query.text)) as pilot:
+        await pilot.press("slash")
+        # a word then a size term: the texts of the word narrow one another, the size term's do not
+        final = typed = "backup-snap-0001 size>10GiB"
+        _type(app, typed)
+        lines = await _settled(pilot, app, final)
+        expected = _expected_names(app, final)
+        # exactly the final text's rows (they fit on the screen), in the table's order: none of an older text
+        assert 0 < len(expected) < 20 and _drawn_names(lines) == expected, "\n".join(lines)
+        assert shown[-1] == final and len(shown) < len(typed)  # the texts between were skipped
+        await pilot.press("enter")
+        assert f"{len(expected):,} of {N:,}" in screen_text(pilot)
+
+
+async def test_an_older_texts_filtering_that_ends_late_never_replaces_the_newer_rows(inventory, monkeypatch):
+    """The first filtering is held back until the whole text is typed: its result is dropped, not drawn."""
+    app = make_app(None, inventory=inventory)
+    release = threading.Event()
+    held: list[str] = []
+    real_select = SnapshotView.select
+
+    def select(self, query=None, *args, **kwargs):
+        if not held:  # the worker's first filtering: wait (in its thread) until the test releases it
+            held.append(getattr(query, "query", query).text)
+            release.wait(timeout=60)
+        return real_select(self, query, *args, **kwargs)
+
+    computed: list[FilterComputed] = []
+    async with app.run_test(size=SIZE, message_hook=lambda m: isinstance(m, FilterComputed)
+                            and computed.append(m)) as pilot:
+        await pilot.press("slash")
+        monkeypatch.setattr(SnapshotView, "select", select)
+        final = "db-main-snap-0002"
+        _type(app, final)
+        await wait_until(pilot, lambda: held and app.browser.query_one("#filter-input").value == final,
+                         what="the whole text typed while the first filtering is held")
+        assert held[0] != final  # it was started for an older, shorter text
+        release.set()
+        lines = await _settled(pilot, app, final)
+        expected = _expected_names(app, final)
+        assert 0 < len(expected) < 20 and _drawn_names(lines) == expected, "\n".join(lines)
+        first = computed[0]
+        assert first.job.query.text == held[0] and first.positions is None  # stale: dropped, never drawn
+        assert [m.job.query.text for m in computed if m.positions is not None] == [final]
