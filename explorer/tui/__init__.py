@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -22,6 +23,9 @@ def make_app(
 ) -> SnapshotExplorerApp:
     """Build the app around an async client (or `client=None` to show a given, e.g. cached, inventory read-only).
 
+    Several locations: `client` is `{location: async client}` (explorer.session.clients_by_location); they
+    load at once into one inventory and each snapshot's writes go to its own location's client.
+
     `source` says where the data comes from (badges); by default it is taken from the
     client or the inventory. `poll_seconds` is how often creating snapshots and clone
     jobs are polled. `load_on_start=False` shows the given inventory without fetching
@@ -34,7 +38,8 @@ def make_app(
     from explorer.tui.app import SnapshotExplorerApp
 
     if source is None:
-        source = inventory.source if inventory is not None else inventory_source(client)
+        first = next(iter(client.values()), None) if isinstance(client, Mapping) else client
+        source = inventory.source if inventory is not None else inventory_source(first)
     if client is None and inventory is None:
         raise ValueError("make_app needs a client or an inventory")
     return SnapshotExplorerApp(client, source=source, read_only=read_only, inventory=inventory,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from textual import events
@@ -40,7 +40,8 @@ class SnapshotExplorerApp(App[None]):
 
     async def on_unmount(self) -> None:
         if self.close_client and self.client is not None:
-            await self.client.aclose()
+            for client in self.client.values() if isinstance(self.client, Mapping) else (self.client,):
+                await client.aclose()  # several locations: each one's
 
     async def on_event(self, event: events.Event) -> None:
         # A key typed right after `q` arrives once the screens are gone: Textual would fail on it.

@@ -34,15 +34,39 @@ COLUMNS: tuple[ViewColumn, ...] = (
     ViewColumn("size", "Size", "allocated_size"),
     ViewColumn("age", "Age", "age"),
     ViewColumn("cost", "Value/mo", "monthly_cost_subscription"),  # value at subscription price per month
+    ViewColumn("location", "Loc", None),  # shown when the inventory has several locations
     ViewColumn("created", "Created", "timestamp"),
 )
 SORTABLE = tuple(c.key for c in COLUMNS if c.sort_by)
 MARK = "●"
+#: the name of a remote snapshot (a backup) starts with this; an orphaned one's (its drive is gone) with ORPHAN
+BACKUP, ORPHAN = "⇄ ", "⇄! "
+#: the snapshots shown by kind (`B` cycles them): every one, local snapshots only, backups only
+KINDS: tuple[str | None, ...] = (None, "local", "remote")
 #: widest a name or a drive name is shown in the table (the detail pane shows them whole); with these,
 #: every column fits in 160 terminal columns next to the side pane
 NAME_WIDTH = 28
 DRIVE_WIDTH = 20
 _CAPS = {"name": NAME_WIDTH, "drive": DRIVE_WIDTH}
+
+
+def locations_of(frame: pd.DataFrame) -> np.ndarray:
+    """Each row's location code, `""` where it is unknown (a location-less inventory)."""
+    if "location" not in frame:
+        return np.full(len(frame), "", dtype=object)
+    return frame["location"].astype("string").fillna("").to_numpy(dtype=object)
+
+
+def row_keys(frame: pd.DataFrame, uuid_column: str = "uuid") -> list[tuple[str, str]]:
+    """The identity of each row: (location, uuid) — a uuid is unique within one location only."""
+    return list(zip(locations_of(frame), frame[uuid_column].to_numpy(dtype=object), strict=True))
+
+
+def _by_key(frame: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
+    """`values` (rows with uuid and, for several locations, location) lined up with `frame`'s rows by key."""
+    index = pd.MultiIndex.from_arrays([locations_of(values), values["uuid"].to_numpy(dtype=object)])
+    want = pd.MultiIndex.from_arrays([locations_of(frame), frame["uuid"].to_numpy(dtype=object)])
+    return values.set_axis(index).reindex(want).set_axis(frame.index)
 
 
 class SnapshotView:
@@ -51,26 +75,50 @@ class SnapshotView:
     def __init__(self, snapshots: pd.DataFrame, costs: pd.DataFrame | None = None):
         frame = snapshots.reset_index(drop=True)
         if costs is not None and len(costs):
-            per_uuid = costs.set_index("uuid")["monthly_cost_subscription"]
-            frame = frame.assign(monthly_cost_subscription=frame["uuid"].map(per_uuid).astype("Float64"))
+            costs = costs.assign(**{c: pd.NA for c in ("location", "currency") if c not in costs})
+            lined = _by_key(frame, costs[["uuid", "location", "monthly_cost_subscription", "currency"]])
+            frame = frame.assign(monthly_cost_subscription=lined["monthly_cost_subscription"].astype("Float64"),
+                                 currency=lined["currency"].astype("string"))
         else:
-            frame = frame.assign(monthly_cost_subscription=pd.Series(pd.NA, index=frame.index, dtype="Float64"))
+            frame = frame.assign(monthly_cost_subscription=pd.Series(pd.NA, index=frame.index, dtype="Float64"),
+                                 currency=pd.Series(pd.NA, index=frame.index, dtype="string"))
         search = frame["name"].fillna("") + "\n" + frame["drive_name"].fillna("") + "\n" + frame["uuid"].fillna("")
         frame[SEARCH_COLUMN] = search.str.lower()
         self.frame = frame
         self.uuids = frame["uuid"].to_numpy(dtype=object)
-        self.position = {u: i for i, u in enumerate(self.uuids)}
+        self.locations = locations_of(frame)
+        #: row keys, (location, uuid): what marks, the cursor and writes hold on to
+        self.keys = np.empty(len(frame), dtype=object)
+        self.keys[:] = list(zip(self.locations, self.uuids, strict=True))
+        self.position = {k: i for i, k in enumerate(self.keys)}
+        #: the inventory has several locations: the table shows a location column
+        self.several_locations = len(set(self.locations) - {""}) > 1
+        currencies = set(frame["currency"].dropna())
+        #: money of several currencies: each cost cell names its own (the header names none)
+        self.currency = currencies.pop() if len(currencies) == 1 else ("" if currencies else None)
         self._orders: dict[tuple[str, bool], np.ndarray] = {}
+        kind = frame["kind"].astype("string") if "kind" in frame else pd.Series(pd.NA, index=frame.index)
+        remote = kind.eq("remote").fillna(False).to_numpy(dtype=bool)
+        orphan = frame["orphan"].fillna(False).to_numpy(dtype=bool) if "orphan" in frame else np.zeros(len(frame), bool)
+        #: the rows' kind for the `B` toggle: True for a remote snapshot (a backup)
+        self.remote = remote
+        prefix = np.where(orphan & remote, ORPHAN, np.where(remote, BACKUP, ""))
+        cost = formatting.money_column(frame["monthly_cost_subscription"])
+        if self.currency == "":
+            cost = np.char.add(np.char.add(cost.astype(str), " "), frame["currency"].fillna("").to_numpy(dtype=str))
         self.cells = pa.table(
             {
                 "name": formatting.middle_ellipsis_column(
-                    pa.array(frame["name"].fillna(frame["uuid"]).to_numpy(dtype=object), pa.string()), NAME_WIDTH
+                    pa.array(np.char.add(prefix.astype(str), frame["name"].fillna(frame["uuid"]).to_numpy(dtype=str)),
+                             pa.string()), NAME_WIDTH
                 ),
                 "drive": pa.array(frame["drive_name"].fillna("(missing)").to_numpy(dtype=object), pa.string()),
                 "status": pa.array(frame["status"].astype("string").fillna("?").to_numpy(dtype=object), pa.string()),
                 "size": pa.array(formatting.human_bytes_column(frame["allocated_size"]), pa.string()),
                 "age": pa.array(formatting.human_age_column(frame["age"]), pa.string()),
-                "cost": pa.array(formatting.money_column(frame["monthly_cost_subscription"]), pa.string()),
+                "cost": pa.array(np.asarray(cost, dtype=object), pa.string()),
+                "location": pa.array(self.locations if self.several_locations else np.full(len(frame), "", object),
+                                     pa.string()),
                 "created": pa.array(formatting.time_column(frame["timestamp"]), pa.string()),
             }
         )
@@ -99,17 +147,21 @@ class SnapshotView:
         return self._orders[cache_key]
 
     def select(
-        self, query: Query | None = None, drive_uuid: str | None = None, sort: str = "created", descending: bool = True
+        self, query: Query | None = None, drive: tuple[str, str] | None = None, sort: str = "created",
+        descending: bool = True, kind: str | None = None,
     ) -> np.ndarray:
-        """Positions of the rows that pass the filter and drive, in sort order."""
+        """Positions of the rows that pass the filter, drive ((location, uuid)) and kind, in sort order."""
         keep = query.mask(self.frame) if query is not None and query.terms else np.ones(len(self), dtype=bool)
-        if drive_uuid is not None:
-            keep &= self.frame["drive_uuid"].eq(drive_uuid).fillna(False).to_numpy(dtype=bool)
+        if drive is not None:
+            keep &= self.frame["drive_uuid"].eq(drive[1]).fillna(False).to_numpy(dtype=bool)
+            keep &= self.locations == drive[0]
+        if kind is not None:
+            keep &= self.remote == (kind == "remote")
         order = self.order(sort, descending)
         return order[keep[order]]
 
-    def marked_mask(self, marks: set[str]) -> np.ndarray:
-        """A boolean per row: is it marked (marks are uuids, so they survive a refresh)."""
+    def marked_mask(self, marks: set[tuple[str, str]]) -> np.ndarray:
+        """A boolean per row: is it marked (marks are (location, uuid) keys, so they survive a refresh)."""
         mask = np.zeros(len(self), dtype=bool)
         idx = [self.position[u] for u in marks if u in self.position]
         mask[idx] = True
@@ -130,33 +182,72 @@ class Prepared:
     """Everything the screen shows for one inventory, computed off the event loop by the load worker."""
 
     view: SnapshotView
-    drive_costs: pd.Series  # monthly cost at subscription price per drive uuid
+    drive_costs: pd.Series  # monthly cost at subscription price per drive key (location, drive uuid)
     summary: Summary
+    #: several locations: each one's summary, in location order (the bar shows a line per location)
+    locations: tuple[tuple[str, Summary], ...] = ()
+    #: the drives pane's rows: the drives, and the gone drives that still have backups (None: the drives)
+    drives: pd.DataFrame | None = None
 
 
-def prepare(inventory) -> Prepared:
-    """Build the view model, costs and summary of an inventory (0.1-1 s at 100k rows: run it in a thread)."""
-    from explorer.data import account_cost_summary, drive_costs, snapshot_costs, snapshot_resources_bursting
+def _summary(snapshots: pd.DataFrame, costs: pd.DataFrame, account: pd.DataFrame, currency: str) -> Summary:
+    from explorer.data import snapshot_resources_bursting
 
-    costs = snapshot_costs(inventory)
-    account = account_cost_summary(inventory)
-    summary = Summary(
-        count=len(inventory.snapshots),
-        allocated=int(inventory.snapshots["allocated_size"].fillna(0).sum()),
-        currency=inventory.currency,
+    return Summary(
+        count=len(snapshots),
+        allocated=int(snapshots["allocated_size"].fillna(0).sum()),
+        currency=currency,
         # min_count: with no price list the cost is unknown, not zero
         cost_subscription=_sum(costs["monthly_cost_subscription"]),
         cost_burst=_sum(costs["monthly_cost_burst"]),
         bursting=bool(snapshot_resources_bursting(account)) if len(account) else None,
         burst_now=_sum(costs["burst_now_from_snapshots"]) if len(account) else None,
     )
-    # Its local snapshots' row, as the drives pane's counts (a drive's backups are a `backup` row of their own).
-    local = drive_costs(inventory).query("resource != 'backup'")
-    per_drive = local.set_index("drive_uuid")["monthly_cost_subscription"]
+
+
+def _of(frame: pd.DataFrame, code: str) -> pd.DataFrame:
+    return frame[locations_of(frame) == code]
+
+
+def gone_drives(snapshots: pd.DataFrame, drives: pd.DataFrame) -> pd.DataFrame:
+    """The drives pane's rows for drives that are gone but still have backups (orphans), with their counts."""
+    gone = snapshots[snapshots["drive_missing"].fillna(False).to_numpy(dtype=bool) & snapshots["drive_uuid"].notna()]
+    if not len(gone):
+        return drives.iloc[:0]
+    rows = gone.assign(location=locations_of(gone)).groupby(["location", "drive_uuid"], sort=False).agg(
+        name=("drive_name", "first"), snapshot_count=("uuid", "size"),
+        snapshots_allocated=("allocated_size", lambda v: int(v.fillna(0).sum())),
+        storage_type=("storage_type", "first")).reset_index()
+    return pd.DataFrame({"uuid": rows["drive_uuid"].astype("string"), "name": rows["name"].astype("string"),
+                         "status": "gone", "storage_type": rows["storage_type"].astype("string"),
+                         "snapshot_count": rows["snapshot_count"], "snapshots_allocated": rows["snapshots_allocated"],
+                         "location": rows["location"].replace("", pd.NA)})
+
+
+def prepare(inventory) -> Prepared:
+    """Build the view model, costs and summary of an inventory (0.1-1 s at 100k rows: run it in a thread)."""
+    from explorer.data import account_cost_summary, drive_costs, snapshot_costs
+
+    costs = snapshot_costs(inventory)
+    account = account_cost_summary(inventory)
+    summary = _summary(inventory.snapshots, costs, account, inventory.currency)
+    located = ()
+    if inventory.parts:  # several locations: each with its own currency, never added up
+        located = tuple((p.location, _summary(_of(inventory.snapshots, p.location), _of(costs, p.location),
+                                              _of(account, p.location), p.currency)) for p in inventory.parts)
+    # Its local snapshots' row, as the drives pane's counts (a drive's backups are a `backup` row of their own;
+    # a gone drive's are its only row).
+    per = drive_costs(inventory)
+    gone = gone_drives(inventory.snapshots, inventory.drives)
+    per = per[(per["resource"] != "backup").to_numpy(dtype=bool) | per["drive_uuid"].isin(gone["uuid"]).to_numpy(bool)]
+    per_drive = pd.Series(per["monthly_cost_subscription"].to_numpy(),
+                          index=pd.MultiIndex.from_arrays([locations_of(per), per["drive_uuid"].to_numpy(object)]))
+    per_drive = per_drive.groupby(level=[0, 1], sort=False).sum(min_count=1)
     from explorer.data.owners import owner_column
 
     snapshots = inventory.snapshots.assign(owner=owner_column(inventory.snapshots, inventory.drives))  # for owner:
-    return Prepared(SnapshotView(snapshots, costs), per_drive, summary)
+    drives = pd.concat([inventory.drives, gone], ignore_index=True) if len(gone) else None
+    return Prepared(SnapshotView(snapshots, costs), per_drive, summary, located, drives)
 
 
 def _sum(values: pd.Series) -> float | None:

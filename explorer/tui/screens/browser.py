@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import ClassVar
 
 import numpy as np
@@ -26,7 +27,7 @@ from explorer.tui.screens.reports import ReportsMixin
 from explorer.tui.screens.typeahead import TypeAheadMixin
 from explorer.tui.screens.warm_start import WarmStartMixin
 from explorer.tui.screens.write_actions import WriteActionsMixin
-from explorer.tui.view import COLUMNS, SORTABLE, Prepared, SnapshotView, prepare
+from explorer.tui.view import COLUMNS, KINDS, SORTABLE, Prepared, SnapshotView, locations_of, prepare, row_keys
 from explorer.tui.widgets.detail_pane import DetailPane
 from explorer.tui.widgets.drives_pane import DrivesPane
 from explorer.tui.widgets.filter_bar import FilterBar
@@ -56,6 +57,8 @@ class BrowserScreen(PanesMixin, TypeAheadMixin, WriteActionsMixin, OwnersMixin, 
         Binding("e", "edit", "Edit", id="edit", tooltip="Rename the current snapshot or edit its meta"),
         Binding("c", "clone", "Clone", id="clone", tooltip="Clone the current snapshot to a new drive"),
         Binding("g", "growth", "Growth", id="growth", tooltip="Chart the current drive's snapshot growth"),
+        Binding("B", "cycle_kind", "Backups", key_display="B", id="cycle-kind",
+                tooltip="Show every snapshot, only local ones, or only backups (remote snapshots, ⇄; ⇄! orphaned)"),
         Binding("p", "retention", "Plan", id="retention", show=False,
                 tooltip="Preview a retention plan (current drive, or the account) and mark what it deletes"),
         Binding("s", "sort_next", "Sort", id="sort", tooltip="Sort by the next column (click a header too)"),
@@ -72,13 +75,17 @@ class BrowserScreen(PanesMixin, TypeAheadMixin, WriteActionsMixin, OwnersMixin, 
     #: which keys the footer keeps on a narrow terminal, most needed first (every key is in help and the palette)
     FOOTER_PRIORITY: ClassVar[tuple[str, ...]] = (
         "help", "app.quit", "next_pane", "filter", "mark", "delete", "sort_next", "new", "refresh", "edit", "clone",
-        "growth")
+        "growth", "cycle_kind")
 
     def __init__(self, client, *, source: Source, read_only: bool, inventory: Inventory | None = None,
                  poll_seconds: float = 1.0, load_on_start: bool = True, warm_start: bool = False) -> None:
         super().__init__()
         self.load_on_start = load_on_start
         self.warm_start = warm_start
+        #: several locations: {location: client}; each snapshot's writes go to its own location's client
+        self.clients: dict[str, object] = dict(client) if isinstance(client, Mapping) else {}
+        if self.clients:
+            client = next(iter(self.clients.values()), None)
         self.client = client
         self.source = source
         self.read_only = read_only or client is None
@@ -88,7 +95,11 @@ class BrowserScreen(PanesMixin, TypeAheadMixin, WriteActionsMixin, OwnersMixin, 
         self.positions = np.zeros(0, dtype=np.int64)
         self.query_: Query | None = None
         self.drive_uuid: str | None = None
-        self._marks: set[str] = set()
+        #: the location of the drive the table is narrowed to ("" for a location-less inventory)
+        self.drive_location = ""
+        #: which kind of snapshot is shown (`B` cycles): None every one, "local", or "remote" (backups)
+        self.kind_shown: str | None = None
+        self._marks: set[tuple[str, str]] = set()
         self._marked: tuple[SnapshotView, np.ndarray] | None = None  # the view's mark mask, until marks change
         self.generation = 0
         self.full_generation = -1  # newest generation whose full (not preview) inventory is shown
@@ -121,12 +132,12 @@ class BrowserScreen(PanesMixin, TypeAheadMixin, WriteActionsMixin, OwnersMixin, 
             self.action_refresh()
 
     @property
-    def marks(self) -> set[str]:
-        """uuids of the marked snapshots (they survive a refresh); assign (or `|=`, `^=`) to change them."""
+    def marks(self) -> set[tuple[str, str]]:
+        """(location, uuid) of the marked snapshots (they survive a refresh); assign (or `|=`, `^=`) to change them."""
         return self._marks
 
     @marks.setter
-    def marks(self, value: set[str]) -> None:
+    def marks(self, value: set[tuple[str, str]]) -> None:
         self._marks = value
         self._marked = None
 
@@ -148,30 +159,53 @@ class BrowserScreen(PanesMixin, TypeAheadMixin, WriteActionsMixin, OwnersMixin, 
             return None
         return self.view.row(int(self.positions[row]))
 
+    def current_key(self) -> tuple[str, str] | None:
+        """(location, uuid) of the highlighted snapshot."""
+        row = self.table.cursor_row
+        if self.view is None or not 0 <= row < len(self.positions):
+            return None
+        return self.view.keys[int(self.positions[row])]
+
+    @property
+    def drive_key(self) -> tuple[str, str] | None:
+        """The drive the table is narrowed to, as (location, uuid)."""
+        return None if self.drive_uuid is None else (self.drive_location, self.drive_uuid)
+
+    def client_for(self, location: str | None):
+        """The client of a location's API: where that location's snapshots are written."""
+        if not self.clients:
+            return self.client
+        return self.clients[location]
+
     def _show_inventory(self, inventory: Inventory, prepared: Prepared | None = None, *, top: bool = False) -> None:
         """`top`: put the cursor on the first row instead of following the current snapshot."""
-        keep = None if top else self.current_row()
+        keep = None if top else self.current_key()
         prepared = prepared or prepare(inventory)
         self.inventory = inventory
         self.view = prepared.view
-        self.table.currency = inventory.currency
+        self.table.currency = inventory.currency if self.view.currency is None else self.view.currency
         before = len(self.marks)
         self.marks &= set(self.view.position)  # marks of snapshots that are gone are dropped
         self.marks_dropped = before - len(self.marks)
-        self._refresh_view(keep_uuid=None if keep is None else keep["uuid"], cursor_row=0 if top else None)
+        self._refresh_view(keep_uuid=keep, cursor_row=0 if top else None)
         self.warm_sort_orders(self.view)
-        self.query_one(SummaryBar).show(prepared.summary)
-        self.query_one(DrivesPane).show(inventory.drives, prepared.drive_costs, inventory.currency)
+        self.query_one(SummaryBar).show(prepared.summary, prepared.locations, inventory.failures)
+        several = {p.location: p.currency for p in inventory.parts}
+        self.query_one(DrivesPane).show(inventory.drives if prepared.drives is None else prepared.drives,
+                                        prepared.drive_costs, inventory.currency,
+                                        several if len(set(several.values())) > 1 else None)
         self._fit_layout()
 
-    def _refresh_view(self, *, keep_uuid: str | None = None, cursor_row: int | None = None,
+    def _refresh_view(self, *, keep_uuid: tuple[str, str] | None = None, cursor_row: int | None = None,
                       selected: tuple[np.ndarray, pa.Table] | None = None) -> None:
-        """`selected`: positions and rows the type-ahead worker computed for the current state (else computed here)."""
+        """`keep_uuid`: the (location, uuid) the cursor stays on; `selected`: positions and rows the type-ahead
+        worker computed for the current state (else computed here)."""
         if self.view is None:
             return
         table = self.table
         if selected is None:
-            self.positions = self.view.select(self.query_, self.drive_uuid, table.sort_key, table.sort_descending)
+            self.positions = self.view.select(self.query_, self.drive_key, table.sort_key, table.sort_descending,
+                                              self.kind_shown)
         else:
             self.positions = selected[0]
         marked = self._marked_mask()
@@ -189,19 +223,33 @@ class BrowserScreen(PanesMixin, TypeAheadMixin, WriteActionsMixin, OwnersMixin, 
         label = next(c.label for c in COLUMNS if c.key == table.sort_key)
         status.sort = f"{label} {'▼' if table.sort_descending else '▲'}"
         status.drive = "" if self.drive_uuid is None else self._drive_name(self.drive_uuid)
+        status.kind = {None: "", "local": "local only", "remote": "backups only"}[self.kind_shown]
         self._show_detail()
 
-    def _drive_name(self, uuid: str) -> str:
+    def _drive_name(self, uuid: str, location: str | None = None) -> str:
+        """The drive's name (a gone drive's from its backups), with its location when there are several."""
+        location = self.drive_location if location is None else location
         drives = self.inventory.drives if self.inventory is not None else None
+        name = uuid
         if drives is not None:
-            names = drives.loc[drives["uuid"] == uuid, "name"]
+            same = drives["uuid"].eq(uuid).fillna(False).to_numpy(bool) & (locations_of(drives) == location)
+            names = drives.loc[same, "name"]
             if len(names) and isinstance(names.iloc[0], str):
-                return names.iloc[0]
-        return uuid
+                name = names.iloc[0]
+            elif self.view is not None:
+                gone = self.view.frame.loc[self.view.frame["drive_uuid"].eq(uuid).fillna(False), "drive_name"]
+                name = next((n for n in gone if isinstance(n, str)), uuid)
+        return f"{name} ({location})" if location and self.view is not None and self.view.several_locations else name
 
     def _show_detail(self) -> None:
         currency = self.inventory.currency if self.inventory is not None else ""
-        self.query_one(DetailPane).show(self.current_row(), currency)
+        row = self.current_row()
+        if row is not None and isinstance(row.get("currency"), str):
+            currency = row["currency"]
+        stale = None
+        if row is not None and self.inventory is not None:
+            stale = next((f for f in self.inventory.failures if f.location == row.get("location")), None)
+        self.query_one(DetailPane).show(row, currency, stale)
 
     # ----- widget events ------------------------------------------------------------------------------
 
@@ -217,7 +265,7 @@ class BrowserScreen(PanesMixin, TypeAheadMixin, WriteActionsMixin, OwnersMixin, 
 
     @on(DrivesPane.DriveChosen)
     def _drive_chosen(self, event: DrivesPane.DriveChosen) -> None:
-        self.drive_uuid = event.drive_uuid
+        self.drive_location, self.drive_uuid = event.drive or ("", None)
         self._refresh_view(cursor_row=0)
         self.table.focus()
 
@@ -259,9 +307,10 @@ class BrowserScreen(PanesMixin, TypeAheadMixin, WriteActionsMixin, OwnersMixin, 
         self.preview_shown = message.partial
         self._show_inventory(message.inventory, message.prepared, top=top)
         if not early and self.client is not None:
-            creating = message.inventory.snapshots.loc[message.inventory.snapshots["status"] == "creating", "uuid"]
+            snaps = message.inventory.snapshots
+            creating = snaps[(snaps["status"] == "creating").to_numpy(dtype=bool)]
             if len(creating):
-                self.watch_creating(list(creating))
+                self.watch_creating(row_keys(creating))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # Besides ReportsMixin's handler (Textual calls both): a first load that fails must not leave
@@ -295,10 +344,10 @@ class BrowserScreen(PanesMixin, TypeAheadMixin, WriteActionsMixin, OwnersMixin, 
 
     def sort_by(self, key: str) -> None:
         table = self.table
-        keep = self.current_row()
+        keep = self.current_key()
         table.sort_descending = not table.sort_descending if table.sort_key == key else key in ("size", "cost")
         table.sort_key = key
-        self._refresh_view(keep_uuid=None if keep is None else keep["uuid"])
+        self._refresh_view(keep_uuid=keep)
 
     def action_sort_next(self) -> None:
         self.sort_by(SORTABLE[(SORTABLE.index(self.table.sort_key) + 1) % len(SORTABLE)])
@@ -307,22 +356,27 @@ class BrowserScreen(PanesMixin, TypeAheadMixin, WriteActionsMixin, OwnersMixin, 
         self.sort_by(self.table.sort_key)
 
     def action_mark(self) -> None:
-        row = self.current_row()
-        if row is None:
+        key = self.current_key()
+        if key is None:
             return
-        self.marks ^= {row["uuid"]}
+        self.marks ^= {key}
         self._refresh_view(cursor_row=min(self.table.cursor_row + 1, len(self.positions) - 1))
 
     def action_mark_all(self) -> None:
         if self.view is None or not len(self.positions):
             return
-        self.marks |= set(self.view.uuids[self.positions])
+        self.marks |= set(self.view.keys[self.positions])
         self._refresh_view()
 
     def action_clear_marks(self) -> None:
         if self.marks:
             self.marks = set()
             self._refresh_view()
+
+    def action_cycle_kind(self) -> None:
+        """All snapshots → local ones only → backups only → all."""
+        self.kind_shown = KINDS[(KINDS.index(self.kind_shown) + 1) % len(KINDS)]
+        self._refresh_view(keep_uuid=self.current_key(), cursor_row=0)
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(self.BINDINGS, read_only=self.read_only))
@@ -333,8 +387,12 @@ class BrowserScreen(PanesMixin, TypeAheadMixin, WriteActionsMixin, OwnersMixin, 
         if drive is None or self.inventory is None:
             self.notify("Choose a snapshot or a drive first.", severity="warning")
             return
+        location = self.drive_location if self.drive_uuid else self.view.locations[int(self.positions[
+            self.table.cursor_row])]
         growth = drive_growth(self.inventory)
-        self.app.push_screen(GrowthScreen(self._drive_name(drive), growth[growth["drive_uuid"] == drive],
+        if "location" in growth:  # several locations: this drive's own location
+            growth = growth[locations_of(growth) == location]
+        self.app.push_screen(GrowthScreen(self._drive_name(drive, location), growth[growth["drive_uuid"] == drive],
                                           drive_uuid=drive, source=self.inventory.source, history=self.history,
                                           inventory=self.inventory))
 
@@ -348,7 +406,7 @@ class BrowserScreen(PanesMixin, TypeAheadMixin, WriteActionsMixin, OwnersMixin, 
         name = self._drive_name(drive) if drive else None
         self.app.push_screen(RetentionScreen(self.inventory, drive_uuid=drive, drive_name=name), self._plan_marked)
 
-    def _plan_marked(self, deletions: set[str] | None) -> None:
+    def _plan_marked(self, deletions: set[tuple[str, str]] | None) -> None:
         if not deletions:
             return
         self.marks = set(deletions)

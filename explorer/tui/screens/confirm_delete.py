@@ -36,6 +36,8 @@ class DeletePlan:
     account_total: int = 0
     #: names of the drives whose every snapshot is in this delete
     whole_drives: tuple[str, ...] = ()
+    #: several locations: one line per location, its money in its own currency (the totals above are unused)
+    per_location: tuple[str, ...] = ()
 
     @property
     def count(self) -> int:
@@ -98,12 +100,13 @@ class ConfirmDeleteScreen(ModalScreen[bool]):
                 saves = f"Saves now {money(p.saves_now_monthly, p.currency)} per month (the account is bursting)."
             else:
                 saves = "Saves nothing now: the account is within its subscription (frees subscribed space)."
-            yield Static(
-                f"Frees {human_bytes(p.bytes_freed)} · value {money(p.monthly_cost_subscription, p.currency)}/month "
-                f"at subscription price ({money(p.monthly_cost_burst, p.currency)}/month at burst price, if none "
-                f"of it were subscribed).\n{saves}",
-                id="delete-cost", markup=False,
-            )
+            if p.per_location:
+                cost = "\n".join(p.per_location)  # each location in its own currency, never added up
+            else:
+                cost = (f"Frees {human_bytes(p.bytes_freed)} · value {money(p.monthly_cost_subscription, p.currency)}"
+                        f"/month at subscription price ({money(p.monthly_cost_burst, p.currency)}/month at burst "
+                        f"price, if none of it were subscribed).\n{saves}")
+            yield Static(cost, id="delete-cost", markup=False)
             if p.hidden_by_filter:
                 yield Label(
                     f"Warning: {p.hidden_by_filter:,} of the marked snapshots are hidden by the current filter.",

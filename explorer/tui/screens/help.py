@@ -44,6 +44,8 @@ class HelpScreen(ModalScreen[None]):
             yield Static(FILTER_HELP, id="help-filter")
             yield Label("Money (per 30-day month, in the account's currency)", classes="help-heading")
             yield Static(MONEY_HELP, id="help-money", markup=False)
+            yield Label("Locations and backups", classes="help-heading")
+            yield Static(LOCATIONS_HELP, id="help-locations", markup=False)
             yield Label("Growth view (g)", classes="help-heading")
             yield Static(GROWTH_HELP, id="help-growth")
             yield Label("Dialogs", classes="help-heading")
@@ -58,6 +60,14 @@ EXTRA_KEYS = (
     ("ctrl+p", "Palette", "Run any command by name (the same as its key)"),
     ("↑ ↓", "Move", "Move in the focused pane; pgup / pgdn by a page, home / end to the first / last row"),
     ("enter", "Choose", "In the drives pane: narrow the table to that drive"),
+)
+LOCATIONS_HELP = (
+    "With several locations the summary has a line per location (its own currency; money is never added "
+    "across currencies) and the table a Loc column; location:FRA filters. Every write goes to the snapshot's "
+    "own location (a new snapshot or a clone to its drive's). A location that could not be loaded is named in "
+    "the summary with the reason; its cached rows, if any, are shown as stale and are not written to. "
+    "⇄ starts the name of a backup (a remote snapshot, billed as backup), ⇄! an orphaned one (its drive is "
+    "gone); B shows all, local only, then backups only; kind:remote and orphan filter too."
 )
 GROWTH_HELP = (
     "Cumulative size and count of the current drive's snapshots over time. The line (braille dots) is "

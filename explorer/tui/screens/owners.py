@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+import numpy as np
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -103,21 +104,28 @@ class OwnersMixin:
         if self.view is None:
             return
         targets = self.marked_or_current()
-        if not targets:
+        if not targets or self.refuse_stale({loc for loc, _ in targets}):
             return
-        frame = self.view.frame
-        chosen = frame[frame["uuid"].isin(targets)]
-        items = dict(zip(chosen["uuid"], chosen["name"].fillna(chosen["uuid"]), strict=True))
+        view = self.view
+        rows = np.flatnonzero(view.marked_mask(targets))
+        labels = view.frame["name"].fillna(view.frame["uuid"]).to_numpy(dtype=object)
+        items: dict[str, dict[str, str]] = {}  # location -> {uuid: name}: each location's writes go to its API
+        for (location, uuid), label in zip(view.keys[rows], labels[rows], strict=True):
+            items.setdefault(location, {})[uuid] = label
 
         def decided(owner: str | None) -> None:
             if owner is not None:
                 self.set_owner(items, owner)
 
-        self.app.push_screen(SetOwnerScreen(len(items)), decided)
+        self.app.push_screen(SetOwnerScreen(len(rows)), decided)
 
     @work(group="write", exit_on_error=False, description="setting the owner")
-    async def set_owner(self, items: dict[str, str], owner: str) -> None:
-        results = await set_meta_key(self.client, items, DEFAULT_KEY, owner)
-        outcomes = [Outcome(r.name, r.ok, r.message) for r in results]
-        done = sum(r.ok for r in results)
+    async def set_owner(self, items: dict[str, dict[str, str]], owner: str) -> None:
+        several = len(items) > 1
+        outcomes = []
+        for location, chosen in items.items():
+            results = await set_meta_key(self.client_for(location), chosen, DEFAULT_KEY, owner)
+            outcomes += [Outcome(f"{location} · {r.name}" if several else r.name, r.ok, r.message) for r in results]
+        done = sum(o.ok for o in outcomes)
+        results = outcomes
         self.post_message(ActionFinished(f"Owner set on {done:,} of {len(results):,}", outcomes))

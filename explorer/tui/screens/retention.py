@@ -19,6 +19,7 @@ from textual.widgets import Button, DataTable, Input, Label, Static
 from explorer.data import Inventory
 from explorer.errors import ExplorerError, ValidationError
 from explorer.tui.formatting import human_bytes
+from explorer.tui.view import row_keys
 
 #: the form's fields: (id, label, placeholder, default) — son-father-grandfather by default
 FIELDS = (
@@ -33,7 +34,7 @@ SHOWN_ROWS = 500  # the table lists the newest rows of the plan; the totals cove
 
 
 class RetentionScreen(ModalScreen[set[str] | None]):
-    """Dismissed with the uuids the plan deletes (ctrl+s) or None (escape)."""
+    """Dismissed with the (location, uuid) keys of what the plan deletes (ctrl+s) or None (escape)."""
 
     DEFAULT_CSS = """
     #retention-dialog { width: 96%; height: 92%; border: thick $primary; background: $surface; padding: 0 1; }
@@ -130,7 +131,7 @@ class RetentionScreen(ModalScreen[set[str] | None]):
         if self.plan is None or not self.totals.snapshot_count:
             self.notify("Nothing to mark under these rules.", severity="warning")
             return
-        self.dismiss(set(self.plan.delete["uuid"].to_numpy(dtype=object)))
+        self.dismiss(set(row_keys(self.plan.delete)))  # (location, uuid): marks are keys
 
     def action_cancel(self) -> None:
         self.dismiss(None)

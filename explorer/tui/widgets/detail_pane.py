@@ -50,6 +50,25 @@ def _cell(field: str, value, currency: str) -> str:
     return str(value)
 
 
+def _where_and_kind(grid: Table, row: pd.Series, stale) -> None:
+    """The location (stale: cached, with why its load failed) and, for a backup, its kind and orphan flag."""
+    location = row.get("location")
+    if isinstance(location, str):
+        grid.add_row("location", Text(location))
+    if stale is not None:
+        since = "" if stale.stale_since is None else \
+            f", cached {human_age(pd.Timestamp.now(tz='UTC') - stale.stale_since)} ago"
+        grid.add_row("", Text(f"stale{since}: {stale.reason}", style="italic"))
+    if row.get("kind") == "remote":
+        kept = row.get("backup_location")
+        kept = f", kept in {kept}" if isinstance(kept, str) else ""
+        grid.add_row("kind", Text(f"backup (remote snapshot){kept}"))
+        orphan = row.get("orphan")
+        if orphan is not None and not pd.isna(orphan) and bool(orphan):
+            why = row.get("orphan_reason")
+            grid.add_row("orphan", Text(why if isinstance(why, str) else "yes", style="bold"))
+
+
 class DetailPane(VerticalScroll):
     """Rendered from one row of the snapshots frame (a pandas Series); focused, the arrow keys scroll it."""
 
@@ -68,9 +87,10 @@ class DetailPane(VerticalScroll):
     def update(self, content) -> None:
         self.query_one("#detail-body", Static).update(content)
 
-    def show(self, row: pd.Series | None, currency: str = "") -> None:
+    def show(self, row: pd.Series | None, currency: str = "", stale=None) -> None:
+        """`stale`: the LocationFailure of the row's location when the row is from its cache."""
         # Typing in the filter re-selects the same row on every key: skip the relayout then.
-        key = None if row is None else tuple(str(v) for v in row.to_numpy())
+        key = None if row is None else (*(str(v) for v in row.to_numpy()), str(stale))
         if key == self._shown and key is not None:
             return
         self._shown = key
@@ -82,6 +102,8 @@ class DetailPane(VerticalScroll):
         grid.add_column(overflow="fold")
         for label, field in _SNAPSHOT_FIELDS:
             grid.add_row(label, Text(_cell(field, row.get(field), currency)))
+            if field == "name":  # where it lives and what kind it is come right after what it is called
+                _where_and_kind(grid, row, stale)
         grid.add_row("", "")
         for label, field in _DRIVE_FIELDS:
             grid.add_row(label, Text(_cell(field, row.get(field), currency)))

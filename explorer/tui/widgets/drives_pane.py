@@ -9,12 +9,14 @@ from textual.message import Message
 from textual_fastdatatable import DataTable
 
 from explorer.tui.formatting import human_bytes_column, money_column
+from explorer.tui.view import locations_of
 from explorer.tui.widgets.arrow_table import ArrowTable, fit_columns, width_of
 
 ALL_DRIVES = "(all drives)"
-LABELS = ("Drive", "Status", "Type", "Snaps", "Allocated", "Monthly")
-#: what a narrow pane keeps, most wanted first (status and type are in the detail pane of each snapshot)
-PRIORITY = ("Drive", "Allocated", "Snaps", "Monthly", "Status", "Type")
+LABELS = ("Drive", "Loc", "Status", "Type", "Snaps", "Allocated", "Monthly")
+#: what a narrow pane keeps, most wanted first (status and type are in the detail pane of each snapshot);
+#: Loc only when there are several locations
+PRIORITY = ("Drive", "Allocated", "Loc", "Snaps", "Monthly", "Status", "Type")
 ESSENTIAL = ("Drive", "Allocated")
 NAME_WIDTH = 20
 NAME_MIN = 10
@@ -24,15 +26,16 @@ class DrivesPane(ArrowTable):
     """Arrow-backed like the snapshots table (thousands of drives must not stall a refresh); Enter chooses."""
 
     class DriveChosen(Message):
-        def __init__(self, drive_uuid: str | None) -> None:
+        def __init__(self, drive: tuple[str, str] | None) -> None:
             super().__init__()
-            self.drive_uuid = drive_uuid
+            #: the drive's key, (location, uuid); None: all drives
+            self.drive = drive
 
     def __init__(self, **kwargs) -> None:
         super().__init__(list(LABELS), max_column_content_width=NAME_WIDTH, **kwargs)
         self.border_title = "[1] Drives"
         self.border_subtitle = "enter narrows"
-        self.uuids: list[str | None] = [None]  # row -> drive uuid; row 0 is "all drives"
+        self.uuids: list[tuple[str, str] | None] = [None]  # row -> drive key (location, uuid); row 0: all drives
         #: the columns shown and the drive name's width (set by `fit` when the pane's width is known)
         self.shown_columns: tuple[tuple[str, ...], int] = (LABELS, NAME_WIDTH)
         self._available: int | None = None
@@ -41,31 +44,42 @@ class DrivesPane(ArrowTable):
         self._rows: pa.Table | None = None
         self._currency = ""
 
-    def show(self, drives: pd.DataFrame, costs: pd.Series | None, currency: str) -> None:
-        """`costs`: monthly cost at subscription price per drive uuid (may be missing)."""
+    def show(self, drives: pd.DataFrame, costs: pd.Series | None, currency: str,
+             currencies: dict[str, str] | None = None) -> None:
+        """`costs`: monthly cost at subscription price per drive key (location, uuid) (may be missing);
+        `currencies`: each location's currency when they differ (each cost cell then names its own)."""
         chosen = self.uuids[self.cursor_row] if 0 <= self.cursor_row < len(self.uuids) else None
         ordered = drives.sort_values(["snapshots_allocated", "name"], ascending=[False, True], na_position="last")
-        cost = ordered["uuid"].map(costs).astype("Float64") if costs is not None else pd.Series(
-            pd.NA, index=ordered.index, dtype="Float64")
-        total = int(drives["snapshot_count"].fillna(0).sum())
+        locations = locations_of(ordered)
+        keys = list(zip(locations, ordered["uuid"].to_numpy(dtype=object), strict=True))
+        cost = pd.Series(costs.reindex(pd.MultiIndex.from_tuples(keys)).to_numpy() if costs is not None and keys
+                         else pd.NA, index=ordered.index, dtype="Float64")
+        money = money_column(cost)
+        if currencies:
+            money = [f"{m} {currencies.get(loc, '')}".strip() for m, loc in zip(money, locations, strict=True)]
+        several = len(set(locations) - {""}) > 1
+        # local snapshots (a gone drive's row counts its backups: not in the total)
+        total = int(drives.loc[drives["status"].astype("string").ne("gone").fillna(True).to_numpy(bool),
+                               "snapshot_count"].fillna(0).sum())
         columns = {
             "Drive": [ALL_DRIVES, *ordered["name"].fillna(ordered["uuid"]).astype(str)],
+            "Loc": ["", *(locations if several else [""] * len(ordered))],
             "Status": ["", *ordered["status"].astype("string").fillna("")],
             "Type": ["", *ordered["storage_type"].astype("string").fillna("")],
             "Snaps": [f"{total:,}", *(f"{n:,}" for n in ordered["snapshot_count"].fillna(0).to_numpy("int64"))],
             "Allocated": ["", *human_bytes_column(ordered["snapshots_allocated"].fillna(0))],
-            "Monthly": ["", *money_column(cost)],
+            "Monthly": ["", *money],
         }
-        self.uuids = [None, *ordered["uuid"]]
+        self.uuids = [None, *keys]
         self._rows = pa.table({k: pa.array(list(v), pa.string()) for k, v in columns.items()})
-        self._currency = currency
-        self.full_width = width_of(self._widths(LABELS))
+        self._currency = "" if currencies else currency
+        self.full_width = width_of(self._widths(self._here()))
         self._swap_rows(self.uuids.index(chosen) if chosen in self.uuids else 0)
 
     @property
     def compact(self) -> bool:
         """True when some columns are left out for want of room."""
-        return len(self.shown_columns[0]) < len(LABELS)
+        return len(self.shown_columns[0]) < len(self._here())
 
     def fit(self, available: int) -> None:
         """Show the columns that fit in `available` cells (the pane's width), in PRIORITY order."""
@@ -74,12 +88,18 @@ class DrivesPane(ArrowTable):
             self._swap_rows(self.cursor_row)
 
     def _choose(self) -> tuple[tuple[str, ...], int]:
-        natural = dict(zip(LABELS, self._widths(LABELS), strict=True))
+        labels = self._here()
+        natural = dict(zip(labels, self._widths(labels), strict=True))
         if self._available is None:
-            return LABELS, natural["Drive"]
+            return labels, natural["Drive"]
         keep, name = fit_columns(natural, PRIORITY, self._available, essential=ESSENTIAL, shrink="Drive",
                                  minimum=NAME_MIN)
         return tuple(n for n in LABELS if n in keep), name
+
+    def _here(self) -> tuple[str, ...]:
+        """The columns this inventory has: Loc only for several locations."""
+        several = self._rows is not None and int(pc.max(pc.utf8_length(self._rows.column("Loc"))).as_py() or 0)
+        return LABELS if several else tuple(n for n in LABELS if n != "Loc")
 
     def _labels(self, names: tuple[str, ...]) -> list[str]:
         # "Monthly" is the value at subscription price per month (the help screen says so)

@@ -11,7 +11,8 @@ from explorer.tui.widgets.arrow_table import ArrowTable, fit_columns, width_of
 
 #: which columns a narrow table keeps, most wanted first (the mark is always shown): what a snapshot
 #: weighs and costs before where it lives and when exactly it was taken (the detail pane has those)
-PRIORITY = ("name", "size", "age", "cost", "status", "drive", "created")
+#: (the location, a short code, only when the inventory has several: which API a row's writes go to)
+PRIORITY = ("name", "size", "age", "cost", "location", "status", "drive", "created")
 #: the columns a table must show before the side pane may take room from it
 ESSENTIAL = ("mark", "name", "size", "age", "cost")
 #: a name is cut (at its end) down to this many cells before an essential column is dropped
@@ -40,6 +41,8 @@ class SnapshotTable(ArrowTable):
         self._rows: pa.Table | None = None
         self._widths: list[int] | None = None
         self._shown_name_width = 0
+        #: (cells, width, those cells cut to width): the names of a lazy slice, cut once per inventory and width
+        self._cut: tuple[pa.Array, int, pa.Array] | None = None
 
     @property
     def natural_width(self) -> int:
@@ -58,8 +61,9 @@ class SnapshotTable(ArrowTable):
         get fixed widths from them and the labels, so a sort arrow or a filter never shifts a column."""
         if widths is not None:
             # room for the label and, on sortable columns, its ` ▼`
+            # (no location column for one location: its cells are empty)
             self.natural = {c.key: max(w, self._label(c.key, c.label, arrow=False).cell_len + 2 * (c.key in SORTABLE))
-                            for w, c in zip(widths, COLUMNS, strict=True)}
+                            for w, c in zip(widths, COLUMNS, strict=True) if w or c.key != "location"}
             self._widths = list(widths)
         self._rows = rows
         self._swap(cursor_row)
@@ -80,7 +84,7 @@ class SnapshotTable(ArrowTable):
         natural = self.natural
         available = self._available
         if available is None or not natural:
-            return tuple(c.key for c in COLUMNS), natural.get("name", 0)
+            return tuple(c.key for c in COLUMNS if c.key in natural or not natural), natural.get("name", 0)
         keep, name = fit_columns(natural, ("mark", *PRIORITY), available, essential=ESSENTIAL, shrink="name",
                                  minimum=NAME_MIN)
         return tuple(c.key for c in COLUMNS if c.key in keep), name
@@ -100,8 +104,18 @@ class SnapshotTable(ArrowTable):
         if self.natural and name_width < self.natural["name"]:
             # cut again in the middle: the tail (a date, a number) is what tells snapshots apart
             at = rows.column_names.index("name")
-            rows = rows.set_column(at, "name", middle_ellipsis_column(rows.column(at), name_width))
+            rows = rows.set_column(at, "name", self._cut_names(rows.column(at), name_width))
         self.swap(rows, labels, widths=widths, column_widths=fixed, cursor_row=cursor_row)
+
+    def _cut_names(self, names: pa.ChunkedArray, width: int) -> pa.ChunkedArray | pa.Array:
+        if not pa.types.is_dictionary(names.type):
+            return middle_ellipsis_column(names, width)
+        # a lazy slice (rows pointing into every cell): cut the cells it points into, once per width
+        cells = names.chunk(0).dictionary if names.num_chunks else pa.array([], pa.string())
+        if self._cut is None or not _same_storage(self._cut[0], cells) or self._cut[1] != width:
+            self._cut = (cells, width, middle_ellipsis_column(cells, width))
+        return pa.chunked_array([pa.DictionaryArray.from_arrays(chunk.indices, self._cut[2]) for chunk in names.chunks],
+                                pa.dictionary(pa.int64(), pa.string()))
 
     def _label(self, key: str, label: str, *, arrow: bool = True) -> Text:
         if key == "cost" and self.currency:
@@ -109,3 +123,9 @@ class SnapshotTable(ArrowTable):
         if arrow and key == self.sort_key:
             return Text(f"{label} {'▼' if self.sort_descending else '▲'}", style="bold")
         return Text(label)
+
+
+def _same_storage(a: pa.Array, b: pa.Array) -> bool:
+    """The same cells (pyarrow hands out a new wrapper each time; `a` is held, so its buffers are not reused)."""
+    return (len(a) == len(b) and a.offset == b.offset
+            and [x and x.address for x in a.buffers()] == [x and x.address for x in b.buffers()])

@@ -19,11 +19,15 @@ class StatusLine(Static):
     sort: reactive[str] = reactive("")
     activity: reactive[str] = reactive("")
     drive: reactive[str] = reactive("")
+    #: which kind is shown when not every one (`B`): "local only" or "backups only"
+    kind: reactive[str] = reactive("")
 
     def render(self) -> str:
         parts = [f"{self.shown:,} of {self.total:,}"]
         if self.drive:
             parts.append(f"drive {self.drive}")
+        if self.kind:
+            parts.append(self.kind)
         if self.marked:
             hidden = f", {self.hidden_marked:,} hidden by the filter" if self.hidden_marked else ""
             parts.append(f"{self.marked:,} marked ({human_bytes(self.marked_bytes)}{hidden})")
