@@ -131,18 +131,18 @@ def test_prune_apply_deletes_each_snapshot_at_its_own_location(zrh, fra, tmp_pat
     with running_emulator(location="ZRH", seed=11, drives=2, snapshots=12) as a, \
             running_emulator(location="FRA", seed=12, drives=2, snapshots=10) as b:
         run = _runner(tmp_path_factory, _section("ZRH", a) + _section("FRA", b))
-        # local snapshots: remote ones (backups) are another helper's delete path
-        plan = json.loads(run("prune", "--keep-last", "2", "--filter", "kind:local", "--format", "json").stdout)
+        plan = json.loads(run("prune", "--keep-last", "2", "--format", "json").stdout)
         planned = {code: {d["uuid"] for d in plan["delete"] if d["location"] == code} for code in ("ZRH", "FRA")}
         assert planned["ZRH"] and planned["FRA"]
-        done = run("prune", "--keep-last", "2", "--filter", "kind:local", "--apply", "--yes", "--format", "json")
+        assert {d["kind"] for d in plan["delete"]} == {"local", "remote"}  # backups go by their own path
+        done = run("prune", "--keep-last", "2", "--apply", "--yes", "--format", "json")
         assert done.returncode == 0, done.stderr
         outcome = json.loads(done.stdout)["outcome"]
         assert all(o["ok"] for o in outcome)
         assert {code: {o["uuid"] for o in outcome if o["location"] == code} for code in ("ZRH", "FRA")} == planned
         for code, emu in (("ZRH", a), ("FRA", b)):
             with CloudSigmaClient(emu.url, username=emu.username, password=emu.password) as c:
-                left = {s.uuid for s in c.snapshots.list()}
+                left = {s.uuid for s in c.snapshots.list()} | {s.uuid for s in c.remotesnapshots.list()}
             assert not left & planned[code], code
 
 

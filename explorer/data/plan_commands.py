@@ -267,9 +267,11 @@ async def _apply(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: Text
                     print(f"{'deleted' if r.ok else 'NOT DELETED'}  {r.name or r.uuid} ({r.uuid}){where(part)}"
                           + ("" if r.ok else f": {r.message}"), file=shown, flush=True)
 
-                # Each delete goes to the snapshot's own location (its session's client).
+                # Each delete goes to the snapshot's own location (its session's client); remote snapshots
+                # (backups) through /remotesnapshots/, by the same rules.
                 client = clients[part.location] if inv.parts else sessions[0].client
-                done.append((part, plan, await delete_snapshots(client, items, on_item=show)))
+                done.append((part, plan, await delete_snapshots(client, items, on_item=show,
+                                                                kinds=plan.delete_kinds())))
         finally:
             for s in sessions:
                 await s.client.aclose()
