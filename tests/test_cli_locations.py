@@ -154,3 +154,22 @@ def test_offline_shows_every_demo_location_from_its_own_cache(tmp_path_factory):
     doc = json.loads(done.stdout)
     assert [(loc["location"], loc["currency"]) for loc in doc["locations"]] == [("ZRH", "CHF"), ("FRA", "EUR")]
     assert [t["currency"] for t in doc["totals"]] == ["CHF", "EUR"] and doc["failures"] == []
+
+
+def test_a_location_down_with_a_cache_shows_its_cached_rows_as_stale(zrh, tmp_path_factory):
+    with running_emulator(location="GVA", seed=5, drives=2, snapshots=8) as gva:
+        run = _runner(tmp_path_factory, _section("ZRH", zrh) + _section("GVA", gva))
+        before = json.loads(run("cost", "--format", "json").stdout)
+    done = run("cost", "--format", "json")  # GVA has stopped since
+    assert done.returncode == 3, done.stderr
+    assert "location GVA FAILED" in done.stderr and "marked stale" in done.stderr
+    doc = json.loads(done.stdout)
+    (failure,) = doc["failures"]
+    assert failure["location"] == "GVA" and failure["stale_since"] is not None
+    gva_now = next(loc for loc in doc["locations"] if loc["location"] == "GVA")
+    gva_then = next(loc for loc in before["locations"] if loc["location"] == "GVA")
+    assert gva_now["stale_since"] == failure["stale_since"] == gva_then["loaded_at"]
+    assert gva_now["account"] == gva_then["account"]  # the cached rows, costed as they were
+    assert [(t["currency"], t["locations"]) for t in doc["totals"]] == [("CHF", ["ZRH", "GVA"])]
+    table = run("cost")
+    assert table.returncode == 3 and "=== Location GVA (CHF) - STALE" in table.stdout
