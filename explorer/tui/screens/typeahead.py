@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +33,8 @@ from explorer.tui.view import MARK
 SYNC_ROWS = 20_000
 #: rows tested between two checks whether a newer text made the filtering stale (~5-10 ms of work)
 BLOCK_ROWS = 65_536
+#: threads a word's full pass runs on (the machines this runs on have 2 cores or more)
+SCAN_THREADS = 2
 #: terms whose rows are kept per inventory (one byte a row each: 16 MB at 1M snapshots)
 KEPT_TERMS = 16
 _MARKS = pa.array(["", MARK], pa.string())
@@ -190,20 +193,37 @@ class TermMasks:
                     best = (count, hit)
         return None if best is None else best[1]
 
+    def _search_text(self) -> pa.Array:
+        if self._search is None:
+            self._search = pa.array(self.view.frame[SEARCH_COLUMN])  # pandas holds it in Arrow already
+        return self._search
+
     def _narrowed(self, term: Term, wider: np.ndarray, stale) -> np.ndarray:
         if stale():
             raise Superseded
-        if self._search is None:
-            self._search = pa.array(self.view.frame[SEARCH_COLUMN])  # pandas holds it in Arrow already
         rows = np.flatnonzero(wider)
         hit = np.zeros(len(wider), dtype=bool)
-        hit[rows[search_hits(self._search.take(pa.array(rows, pa.int64())), str(term.value))]] = True
+        hit[rows[search_hits(self._search_text().take(pa.array(rows, pa.int64())), str(term.value))]] = True
         return hit
 
     def _tested(self, term: Term, stale) -> np.ndarray:
-        single = Query(str(term.value), (term,))
         frame = self.view.frame
         hit = np.empty(len(frame), dtype=bool)
+        if term.field == "text" and SEARCH_COLUMN in frame:
+            # a word: its blocks on SCAN_THREADS threads (pyarrow releases the GIL), as `Query.mask` tests it
+            search = self._search_text()
+
+            def block(start: int) -> None:
+                if stale():
+                    raise Superseded
+                found = search_hits(search.slice(start, BLOCK_ROWS), str(term.value))
+                hit[start:start + BLOCK_ROWS] = ~found if term.negate else found
+
+            with ThreadPoolExecutor(SCAN_THREADS) as pool:
+                for done in [pool.submit(block, start) for start in range(0, len(frame), BLOCK_ROWS)]:
+                    done.result()
+            return hit
+        single = Query(str(term.value), (term,))
         for start in range(0, len(frame), BLOCK_ROWS):
             if stale():
                 raise Superseded
