@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -31,15 +32,16 @@ def fra():
 
 @pytest.fixture(scope="module")
 def dead_url():
-    """The URL of an emulator that has stopped: a location that is down."""
-    with running_emulator(location="GVA", drives=1, snapshots=1) as handle:
-        url = handle.url
-    return url
+    """A location that is down: a loopback port held bound but never listening, so connecting is refused
+    (and no other emulator can take the port meanwhile)."""
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        yield f"http://127.0.0.1:{held.getsockname()[1]}/api/2.0/"
 
 
-def _section(code: str, emu=None, url: str | None = None) -> str:
+def _section(code: str, emu=None, url: str | None = None, password: str = "demo-password") -> str:
     url = url or emu.url
-    return f"[{code}]\napi_endpoint = {url}\nusername = demo@example.com\npassword = demo-password\n"
+    return f"[{code}]\napi_endpoint = {url}\nusername = demo@example.com\npassword = {password}\n"
 
 
 def _runner(tmp_path_factory, text: str):
@@ -156,13 +158,18 @@ def test_offline_shows_every_demo_location_from_its_own_cache(tmp_path_factory):
     assert [t["currency"] for t in doc["totals"]] == ["CHF", "EUR"] and doc["failures"] == []
 
 
-def test_a_location_down_with_a_cache_shows_its_cached_rows_as_stale(zrh, tmp_path_factory):
+def test_a_location_refusing_the_password_shows_its_cached_rows_as_stale(zrh, tmp_path_factory):
     with running_emulator(location="GVA", seed=5, drives=2, snapshots=8) as gva:
         run = _runner(tmp_path_factory, _section("ZRH", zrh) + _section("GVA", gva))
         before = json.loads(run("cost", "--format", "json").stdout)
-    done = run("cost", "--format", "json")  # GVA has stopped since
+        # the GVA password changes (the same account: its cache is the one written above)
+        conf = run.home / "locations.conf"
+        conf.write_text(_section("ZRH", zrh) + _section("GVA", gva, password="not-any-more"))
+        done = run("cost", "--format", "json")
+        table = run("cost")
     assert done.returncode == 3, done.stderr
-    assert "location GVA FAILED" in done.stderr and "marked stale" in done.stderr
+    assert "location GVA FAILED" in done.stderr and "401" in done.stderr and "marked stale" in done.stderr
+    assert "not-any-more" not in done.stderr + done.stdout
     doc = json.loads(done.stdout)
     (failure,) = doc["failures"]
     assert failure["location"] == "GVA" and failure["stale_since"] is not None
@@ -171,5 +178,4 @@ def test_a_location_down_with_a_cache_shows_its_cached_rows_as_stale(zrh, tmp_pa
     assert gva_now["stale_since"] == failure["stale_since"] == gva_then["loaded_at"]
     assert gva_now["account"] == gva_then["account"]  # the cached rows, costed as they were
     assert [(t["currency"], t["locations"]) for t in doc["totals"]] == [("CHF", ["ZRH", "GVA"])]
-    table = run("cost")
     assert table.returncode == 3 and "=== Location GVA (CHF) - STALE" in table.stdout

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import socket
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -12,6 +14,7 @@ from explorer.client import AsyncCloudSigmaClient, CloudSigmaClient
 from explorer.client.retry import RetryPolicy
 from explorer.config import Settings
 from explorer.data import schema
+from explorer.data.cache import save_cached_inventory
 from explorer.data.cost import account_cost_summary, cost_totals, drive_costs, snapshot_costs
 from explorer.data.locations import load_locations, load_locations_async, part_for, totals_by_currency
 from explorer.emulator import running_emulator
@@ -128,25 +131,28 @@ def test_three_locations_async_two_currencies_summed_only_within_one(zrh, fra, g
     assert chf.value_at_subscription == pytest.approx(zrh_t.value_at_subscription + gva_t.value_at_subscription)
 
 
-def test_a_location_down_is_named_and_its_cached_rows_are_shown_stale(zrh, tmp_path):
-    with running_emulator(location="FRA", seed=6, drives=3, snapshots=15) as fra_now:
-        fra_client = client(fra_now)
+def test_a_location_down_is_named_and_its_cached_rows_are_shown_stale(zrh, fra, tmp_path):
+    with clients(FRA=fra) as by_code:
+        fra_then = load_locations(by_code, cache=False)
+    with socket.socket() as held:  # bound, never listening: connecting is refused, and the port stays ours
+        held.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{held.getsockname()[1]}/api/2.0/"
+        # what an earlier session at that (now down) endpoint cached
+        save_cached_inventory(replace(fra_then, source=replace(fra_then.source, endpoint=dead)), tmp_path)
+        down = CloudSigmaClient(dead, username=fra.username, password=fra.password, retry=NO_RETRY)
         with clients(ZRH=zrh) as by_code:
-            first = load_locations({**by_code, "FRA": fra_client}, cache_dir=tmp_path)
-    # FRA's emulator has stopped: its port refuses connections.
-    with clients(ZRH=zrh) as by_code:
-        inv = load_locations({**by_code, "FRA": fra_client}, cache_dir=tmp_path)
-    fra_client.close()
+            inv = load_locations({**by_code, "FRA": down}, cache_dir=tmp_path)
+        down.close()
     (failure,) = inv.failures
-    assert failure.location == "FRA" and failure.endpoint == fra_now.url
+    assert failure.location == "FRA" and failure.endpoint == dead
     assert "could not connect" in failure.reason
-    assert failure.stale_since == part_for(first, "FRA").loaded_at
+    assert failure.stale_since == fra_then.loaded_at
     zrh_part, fra_part = inv.parts
     assert not zrh_part.source.offline and fra_part.source.offline and fra_part.location == "FRA"
     counts = inv.snapshots["location"].value_counts()
-    assert counts["FRA"] == len(part_for(first, "FRA").snapshots) and counts["ZRH"] == len(zrh_part.snapshots)
+    assert counts["FRA"] == len(fra_then.snapshots) and counts["ZRH"] == len(zrh_part.snapshots)
     # its cached rows are costed with its cached prices, in EUR
-    assert totals_by_currency(inv)[1].currency == "EUR"
+    assert totals_by_currency(inv)[1] == cost_totals(snapshot_costs(fra_then), "EUR")
 
 
 def test_a_location_refusing_the_credentials_never_blocks_the_others(zrh, fra, tmp_path):
