@@ -155,7 +155,11 @@ def ask_location(settings: Settings, client_options: dict[str, Any] | None = Non
     from explorer.errors import ExplorerError
 
     host = urlsplit(settings.endpoint or "").netloc.lower()
-    options = {k: v for k, v in (client_options or {}).items() if k in ("transport", "retry")}
+    from explorer.client.retry import RetryPolicy
+
+    # One quick question: a location that is down is named by its host now and reports its failure when loaded.
+    options = {"retry": RetryPolicy(max_attempts=2),
+               **{k: v for k, v in (client_options or {}).items() if k in ("transport", "retry")}}
     try:
         with CloudSigmaClient(settings.endpoint, **settings.client_kwargs(), timeout=10.0, **options) as client:
             listed = client._run(plans.get("locations/", dict, {"limit": "0"}))
