@@ -124,8 +124,11 @@ def drive_costs(inv: Inventory, *, currency: str | None = None) -> pd.DataFrame:
         return _per_location(drive_costs, inv, currency=currency)
     cur = currency or inv.currency
     costs = snapshot_costs(inv, currency=cur)
-    costs["drive_name"] = inv.snapshots["drive_name"].array  # a deleted drive's name lives on in its backups
-    g = costs.groupby(["drive_uuid", "resource"], sort=False, dropna=False)
+    # Grouped by one integer key per (drive, resource): a groupby on two string columns costs a fifth more.
+    dcodes, duuids = pd.factorize(costs["drive_uuid"].array, use_na_sentinel=False)
+    rcodes, rnames = pd.factorize(costs["resource"].array)
+    key = dcodes.astype(np.int64) * max(len(rnames), 1) + rcodes
+    g = costs.groupby(key, sort=False)
     agg = pd.DataFrame(
         {
             "snapshot_count": g["uuid"].size(),
@@ -134,9 +137,15 @@ def drive_costs(inv: Inventory, *, currency: str | None = None) -> pd.DataFrame:
             "monthly_cost_burst": g["monthly_cost_burst"].sum(min_count=1),
             "burst_now_from_snapshots": g["burst_now_from_snapshots"].sum(min_count=1),
             "price_missing": g["price_missing"].any(),
-            "snapshot_drive_name": g["drive_name"].first(),
         }
-    ).reset_index()
+    )
+    keys = agg.index.to_numpy(np.int64)
+    first = pd.Series(np.arange(len(key)), index=key).groupby(level=0, sort=False).min().reindex(keys).to_numpy()
+    agg = agg.reset_index(drop=True).assign(
+        drive_uuid=pd.array(duuids, dtype="string").take(keys // max(len(rnames), 1)),
+        resource=pd.array(rnames, dtype="string").take(keys % max(len(rnames), 1)),
+        # a deleted drive's name lives on in its backups (drive_meta)
+        snapshot_drive_name=inv.snapshots["drive_name"].array.take(first))
     drives = inv.drives.set_index("uuid")
     local = agg.loc[agg["resource"] != BACKUP_RESOURCE, "drive_uuid"].dropna().unique()
     idle = drives.index.difference(pd.Index(local))  # no local snapshots (maybe backups): a row costing 0
