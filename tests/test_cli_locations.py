@@ -179,3 +179,12 @@ def test_a_location_refusing_the_password_shows_its_cached_rows_as_stale(zrh, tm
     assert gva_now["account"] == gva_then["account"]  # the cached rows, costed as they were
     assert [(t["currency"], t["locations"]) for t in doc["totals"]] == [("CHF", ["ZRH", "GVA"])]
     assert table.returncode == 3 and "=== Location GVA (CHF) - STALE" in table.stdout
+
+
+def test_cost_csv_names_each_drives_currency_and_location(run, cost_doc):
+    done = run("cost", "--format", "csv")
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(done.stdout.splitlines()))
+    assert list(rows[0])[-2:] == ["currency", "location"]
+    assert {(r["location"], r["currency"]) for r in rows} == {("ZRH", "CHF"), ("FRA", "EUR")}
+    assert len(rows) == len(cost_doc["drives"])
