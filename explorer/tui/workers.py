@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+from types import SimpleNamespace
 from typing import Any
 
 import pandas as pd
@@ -41,7 +42,10 @@ class WorkersMixin:
         if len(self.clients) > 1:  # several locations, loaded at once: one failing is named, never blocks the rest
             from explorer.data.locations import load_locations_async
 
-            inventory = await load_locations_async(self.clients, progress=progress)
+            # each location as a session whose source says demo or not, so its cache goes to its own slot
+            sessions = [SimpleNamespace(location=code, client=self.clients[code], source=source)
+                        for source, code in self.location_sources()]
+            inventory = await load_locations_async(sessions, progress=progress)
             progress("table", 0, len(inventory.snapshots))
             prepared = await asyncio.to_thread(prepare, inventory)
             self.post_message(InventoryLoaded(generation, inventory, prepared=prepared))
@@ -68,17 +72,21 @@ class WorkersMixin:
 
     @work(thread=True, exclusive=True, group="cache", exit_on_error=False, description="reading the cached inventory")
     def load_cached(self, generation: int) -> None:
-        """A warm start: this account's cached inventory, its newest rows first, while `load_inventory` runs.
+        """A warm start: the cached inventory (each location's), its newest rows first, while `load_inventory` runs.
 
         Both arrive as `InventoryLoaded` of the fresh load's generation; the screen drops them once the
         fresh inventory is shown (they are marked by `source.offline`).
         """
         from explorer.data.cache import load_cached_head, load_cached_inventory
+        from explorer.data.locations import combine
 
-        head, count, allocated = load_cached_head(self.source, CACHED_FIRST_ROWS)
+        slots = self.location_sources()
+        heads = [load_cached_head(source, CACHED_FIRST_ROWS, location=code) for source, code in slots]
+        head = combine([h for h, _, _ in heads])
+        count, allocated = sum(n for _, n, _ in heads), sum(a for _, _, a in heads)
         self.post_message(InventoryLoaded(generation, head, partial=True, prepared=_first_rows(head, count, allocated)))
         if not get_current_worker().is_cancelled:
-            cached = load_cached_inventory(source=self.source)
+            cached = combine([load_cached_inventory(source=source, location=code) for source, code in slots])
             self.post_message(InventoryLoaded(generation, cached, prepared=prepare(cached)))
 
     @work(thread=True, exclusive=True, group="warm", exit_on_error=False, description="preparing sort orders")

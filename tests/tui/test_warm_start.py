@@ -60,7 +60,11 @@ def _uuid(inventory, name: str) -> str:
 
 
 def _line_of(pilot, name: str) -> str:
-    return next(line for line in screen_lines(pilot) if name in line)
+    return next((line for line in screen_lines(pilot) if name in line), "")
+
+
+async def _wait_marked(pilot, *names: str) -> None:
+    await wait_until(pilot, lambda: all(MARK in _line_of(pilot, n) for n in names), what=f"{names} drawn marked")
 
 
 async def _cached_drawn(pilot, gate: Gate) -> str:
@@ -80,20 +84,21 @@ async def test_the_cache_is_drawn_first_then_the_fresh_inventory_keeps_cursor_fi
         assert "cached" in title and "ago" in title and len(title) <= size[0]
         # filter to db-01's snapshots (all named), mark the first two, then move down one
         await pilot.press("slash", *"drive:db", "enter", "space", "space", "down")
-        assert MARK in _line_of(pilot, "pre-migration-11") and MARK in _line_of(pilot, "pre-schema-change-10")
+        await _wait_marked(pilot, "pre-migration-11", "pre-schema-change-10")
         assert "cached" in screen_text(pilot).split("\n")[0]  # all of this on cached rows, the load still held
         gate.open()
         await wait_drawn(pilot, "pre-migration-11", gone=True, what="the fresh inventory without the deleted one")
-        screen = screen_text(pilot)
-        assert "cached" not in screen.split("\n")[0]
+        await wait_until(pilot, lambda: "cached" not in screen_lines(pilot)[0], what="the title without 'cached'")
+        screen = await wait_drawn(pilot, "1 marked")
         assert "drive:db" in screen  # the filter typed on the cache still applies
-        assert "1 marked" in screen and MARK in _line_of(pilot, "pre-schema-change-10")
+        await _wait_marked(pilot, "pre-schema-change-10")
         told = await wait_for_report(pilot, "gone from the fresh inventory")
         assert "1 marked snapshot is gone" in told
         # the cursor is still on quarterly-8 (a row higher now): space marks it
         await pilot.press("space")
         await wait_drawn(pilot, "2 marked")
-        assert MARK in _line_of(pilot, "quarterly-8") and MARK not in _line_of(pilot, "before-kernel-update-9")
+        await _wait_marked(pilot, "quarterly-8")
+        assert MARK not in _line_of(pilot, "before-kernel-update-9")
 
 
 async def test_a_write_key_on_cached_rows_writes_nothing_and_says_when_it_can(cached):
@@ -149,3 +154,31 @@ async def test_a_failed_fresh_load_keeps_the_cached_rows_marked_stale_with_the_r
         await pilot.press("r")
         await wait_drawn(pilot, "STALE", gone=True)
         await wait_drawn(pilot, "cached", gone=True, what="the fresh inventory after the retry")
+
+
+async def test_several_locations_open_on_each_ones_cache_then_swap_in_fresh():
+    """ZRH and FRA: each location's own cache, combined, is drawn while both fresh loads wait at the gate."""
+    from explorer.data.locations import load_locations_async
+    from explorer.emulator import running_emulator
+
+    with running_emulator(seed=3, drives=5, snapshots=30, location="ZRH") as zrh, \
+            running_emulator(seed=4, drives=5, snapshots=20, location="FRA") as fra:
+        emulators = {"ZRH": zrh, "FRA": fra}
+        plain = {code: AsyncCloudSigmaClient(e.url, username=e.username, password=e.password)
+                 for code, e in emulators.items()}
+        total = f"{len((await load_locations_async(plain)).snapshots):,}"  # writes each location's cache
+        gate = Gate()
+        gated = {code: AsyncCloudSigmaClient(e.url, username=e.username, password=e.password, transport=gate,
+                                             retry=NO_RETRY) for code, e in emulators.items()}
+        app = new_app(gated, warm_start=True)
+        async with app.run_test(size=(120, 40)) as pilot:
+            screen = await wait_drawn(pilot, f"{total} of {total}", what="both locations' cached rows")
+            assert "cached" in screen.split("\n")[0]
+            await wait_until(pilot, lambda: gate.waiting, what="the fresh loads waiting at the gate")
+            await pilot.press("ctrl+d")
+            await wait_for_report(pilot, "will be possible once")
+            gate.open()
+            screen = await wait_drawn(pilot, "cached", gone=True, what="the fresh inventories")
+            assert f"{total} of {total}" in screen
+        for c in [*plain.values(), *gated.values()]:
+            await c.aclose()

@@ -7,9 +7,12 @@ off and say why; a failed fresh load leaves them on screen marked stale, with th
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 from textual.worker import Worker, WorkerState
 
+from explorer.data import Source
 from explorer.data.units import human_age
 from explorer.tui.messages import InventoryLoaded
 from explorer.tui.widgets.summary import failure_reason
@@ -32,12 +35,23 @@ class WarmStartMixin:
         """The rows shown are the cache while fresh ones can be loaded: nothing may be written on them."""
         return self.client is not None and self.inventory is not None and self.inventory.source.offline
 
+    def location_sources(self) -> list[tuple[Source, str | None]]:
+        """(source, location) of each location the screen loads, and so of each cache it warm-starts from."""
+        from explorer.data import inventory_source
+
+        if len(self.clients) <= 1:
+            return [(self.source, None)]
+        return [(replace(inventory_source(client), demo=self.source.demo, location=code), code)
+                for code, client in self.clients.items()]
+
     def start_from_cache(self) -> bool:
-        """Before the first load: read this account's cache in a thread if it has one (True: it is coming)."""
+        """Before the first load: read the cache in a thread if there is one, of every location (True: it is coming)."""
         from explorer.data.cache import has_cached_inventory
 
-        if not self.warm_start or self.inventory is not None or not has_cached_inventory(self.source):
+        if not self.warm_start or self.inventory is not None:
             return False
+        if not all(has_cached_inventory(source, location=code) for source, code in self.location_sources()):
+            return False  # a location without a cache: the usual first page, never a part of the account as all
         self.load_cached(self.generation)
         return True
 
