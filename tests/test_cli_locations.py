@@ -188,3 +188,17 @@ def test_cost_csv_names_each_drives_currency_and_location(run, cost_doc):
     assert list(rows[0])[-2:] == ["currency", "location"]
     assert {(r["location"], r["currency"]) for r in rows} == {("ZRH", "CHF"), ("FRA", "EUR")}
     assert len(rows) == len(cost_doc["drives"])
+
+
+def test_forecast_and_report_cover_each_location(run):
+    done = run("forecast", "--days", "14", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    doc = json.loads(done.stdout)
+    assert [(loc["location"], loc["currency"], loc["stale"]) for loc in doc["locations"]] == [
+        ("ZRH", "CHF", False), ("FRA", "EUR", False)]
+    assert doc["days"] == 14 and doc["failures"] == [] and all(loc["days"] == 14 for loc in doc["locations"])
+    page = run.home / "report.html"
+    done = run("report", "--output", str(page))
+    assert done.returncode == 0, done.stderr
+    html = page.read_text()
+    assert html.index("Totals per currency") < html.index("Location ZRH (CHF)") < html.index("Location FRA (EUR)")
