@@ -404,7 +404,15 @@ class BrowserScreen(PanesMixin, TypeAheadMixin, WriteActionsMixin, OwnersMixin, 
             return
         drive = self.drive_uuid  # the drive chosen in the drives pane, else the whole account
         name = self._drive_name(drive) if drive else None
-        self.app.push_screen(RetentionScreen(self.inventory, drive_uuid=drive, drive_name=name), self._plan_marked)
+        inventory = self.inventory
+        if inventory.parts:  # several locations: one location's plan (its own prices), the drive's or the row's
+            from explorer.data.locations import part_for
+
+            key = self.current_key()
+            location = self.drive_location if drive else (key[0] if key else inventory.parts[0].location)
+            inventory = part_for(inventory, location)
+            name = name or f"all of {location}"
+        self.app.push_screen(RetentionScreen(inventory, drive_uuid=drive, drive_name=name), self._plan_marked)
 
     def _plan_marked(self, deletions: set[tuple[str, str]] | None) -> None:
         if not deletions:

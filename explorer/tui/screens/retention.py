@@ -131,7 +131,8 @@ class RetentionScreen(ModalScreen[set[str] | None]):
         if self.plan is None or not self.totals.snapshot_count:
             self.notify("Nothing to mark under these rules.", severity="warning")
             return
-        self.dismiss(set(row_keys(self.plan.delete)))  # (location, uuid): marks are keys
+        # marks are (location, uuid) keys: those of the plan's rows of the inventory's snapshots frame
+        self.dismiss(set(row_keys(self.inventory.snapshots.iloc[self.plan.delete["row"].to_numpy(dtype="int64")])))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import numpy as np
-import pandas as pd
 from textual import events
 
 from explorer.data import deletion_savings
@@ -125,8 +124,11 @@ class WriteActionsMixin:
         location = self.drive_location if self.drive_uuid else self.current_key()[0]
         if self.refuse_stale({location}):
             return
-        if self.drive_uuid is None and row.get("drive_missing") is not pd.NA and bool(row.get("drive_missing")):
-            self.notify(f"The drive of {row['name']} is gone: no new snapshot of it can be taken.", severity="warning")
+        drives = self.inventory.drives
+        listed = drives["uuid"].eq(drive).fillna(False).to_numpy(bool) & (locations_of(drives) == location)
+        if not listed.any():  # a gone drive (its backups are all that is left of it)
+            self.notify(f"The drive {self._drive_name(drive, location)} is gone: no new snapshot of it can be taken.",
+                        severity="warning")
             return
 
         def submitted(result: FormResult | None) -> None:
