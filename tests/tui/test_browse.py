@@ -108,7 +108,7 @@ async def test_marks_show_count_and_bytes_and_warn_when_hidden():
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("space", "space")
-        marked = inv.snapshots.set_index("uuid").loc[sorted(app.browser.marks)]
+        marked = inv.snapshots.set_index("uuid").loc[sorted(u for _, u in app.browser.marks)]
         total = marked["allocated_size"].fillna(0).sum()
         from explorer.tui.formatting import human_bytes
 
@@ -222,7 +222,7 @@ async def test_mark_all_shown_then_clear_marks_with_help_and_palette():
         hidden = set(app.browser.marks)
         await pilot.press("slash", *"drive:web", "enter", "a")
         b = app.browser
-        shown = set(b.view.uuids[b.positions])
+        shown = set(b.view.keys[b.positions])
         assert 0 < len(shown) < 40 and b.marks == shown | hidden
         assert _table_column(app, 0) == [MARK] * len(shown)
         assert f"{len(shown | hidden)} marked" in _status(app)

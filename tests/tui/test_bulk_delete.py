@@ -93,7 +93,7 @@ async def test_bulk_failures_get_one_line_each_with_whole_words(client):
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await start(pilot, app)
         await pilot.press("space", "space", "space")  # 3 of 30: `y` is enough
-        marked = app.browser.marks
+        marked = {u for _, u in app.browser.marks}  # (location, uuid) keys
         names = dict(app.browser.view.frame.set_index("uuid").loc[sorted(marked), "name"])
         for gone in sorted(marked)[:2]:
             await client.snapshots.delete(gone)  # out of band: two of the three will fail

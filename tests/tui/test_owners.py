@@ -61,7 +61,7 @@ async def test_set_owner_on_marked_snapshots_reports_each_and_keeps_other_meta(c
     async with app.run_test(size=size) as pilot:
         await start(pilot, app)
         await pilot.press("space", "space")  # mark the first two rows (the cursor moves down)
-        marked = sorted(app.browser.marks)
+        marked = sorted(u for _, u in app.browser.marks)  # (location, uuid) keys
         assert len(marked) == 2
         before = {u: (await client.snapshots.get(u)).meta for u in marked}
         await pilot.press("O")

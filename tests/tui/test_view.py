@@ -43,7 +43,7 @@ def test_select_combines_query_drive_and_sort():
 
 def test_arrow_rows_carry_marks_and_formatted_cells():
     _, view = _view()
-    marks = {view.uuids[3], "gone-uuid"}
+    marks = {view.keys[3], ("", "gone-uuid")}  # marks are (location, uuid) keys
     marked = view.marked_mask(marks)
     assert marked.sum() == 1
     tbl = view.arrow(view.select(sort="name"), marked)

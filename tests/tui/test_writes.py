@@ -139,7 +139,7 @@ async def test_bulk_delete_reports_the_item_that_failed(client):
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot, app)
         await pilot.press("space", "space", "space")
-        marked = dict(app.browser.view.frame.set_index("uuid").loc[sorted(app.browser.marks), "name"])
+        marked = dict(app.browser.view.frame.set_index("uuid").loc[sorted(u for _, u in app.browser.marks), "name"])
         gone = sorted(marked)[0]
         await client.snapshots.delete(gone)  # out of band: the bulk request will name a missing object
         await pilot.press("ctrl+d")
@@ -158,7 +158,7 @@ async def test_lost_connection_while_verifying_a_delete_still_reports_each_item_
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot, app)
         await pilot.press("space", "space", "space")
-        marked = dict(app.browser.view.frame.set_index("uuid").loc[sorted(app.browser.marks), "name"])
+        marked = dict(app.browser.view.frame.set_index("uuid").loc[sorted(u for _, u in app.browser.marks), "name"])
         real_list = client.snapshots.list
 
         async def list_failing_to_verify(*args, **kwargs):
@@ -209,7 +209,7 @@ async def test_a_refused_write_shows_cloudsigmas_message(client):
         await start(pilot, app)
         drives = app.browser.inventory.drives
         nvme = drives.loc[drives["storage_type"] == "local_nvme", "uuid"].iloc[0]
-        app.browser.post_message(app.browser.query_one("#drives").DriveChosen(nvme))
+        app.browser.post_message(app.browser.query_one("#drives").DriveChosen(("", nvme)))  # (location, uuid)
         await pilot.pause()
         assert app.browser.drive_uuid == nvme
         await pilot.press("n", "ctrl+s")
