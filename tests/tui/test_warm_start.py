@@ -182,3 +182,19 @@ async def test_several_locations_open_on_each_ones_cache_then_swap_in_fresh():
             assert f"{total} of {total}" in screen
         for c in [*plain.values(), *gated.values()]:
             await c.aclose()
+
+
+async def test_an_unreadable_cache_is_reported_and_the_fresh_load_still_runs(cached):
+    from explorer.data import paths
+
+    inventory, _, gated, gate = cached
+    for frame in (paths.cache_dir()).glob("account-*/snapshots-*.parquet"):
+        frame.write_bytes(b"not parquet")
+    gate.open()
+    app = new_app(gated, warm_start=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        said = await wait_for_report(pilot, "reading the cached inventory failed")
+        assert "unreadable" in said
+        count = f"{len(inventory.snapshots):,}"
+        screen = await wait_drawn(pilot, f"{count} of {count}", what="the fresh inventory")
+        assert "cached" not in screen.split("\n")[0]

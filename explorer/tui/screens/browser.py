@@ -326,8 +326,8 @@ class BrowserScreen(PanesMixin, TypeAheadMixin, WriteActionsMixin, OwnersMixin, 
             return
         self.generation += 1
         self.load_stages = {}
-        warm = self.start_from_cache()  # the first load of an account with a cache: the cache paints first
-        self.load_inventory(self.generation, preview=self.inventory is None and not warm)
+        if not self.start_from_cache():  # the first load with a cache: it paints first, then the fresh load starts
+            self.load_inventory(self.generation, preview=self.inventory is None)
 
     def action_back(self) -> None:
         filter_input = self.query_one("#filter-input", Input)

@@ -27,6 +27,8 @@ class WarmStartMixin:
     #: why the fresh load failed while the cache is shown (the title says stale)
     _fresh_failure: str | None = None
     _cache_was_shown: bool = False
+    #: the generation whose fresh load starts once the cache's first rows are on screen (they get the CPU first)
+    _fresh_after_cache: int | None = None
     #: marks of snapshots the last inventory shown no longer has (set by `_show_inventory`)
     marks_dropped: int = 0
 
@@ -45,15 +47,24 @@ class WarmStartMixin:
                 for code, client in self.clients.items()]
 
     def start_from_cache(self) -> bool:
-        """Before the first load: read the cache in a thread if there is one, of every location (True: it is coming)."""
+        """Before the first load: read the cache in a thread if there is one, of every location.
+
+        True: it is coming, and the fresh load starts as soon as its first rows are shown (or it failed).
+        """
         from explorer.data.cache import has_cached_inventory
 
         if not self.warm_start or self.inventory is not None:
             return False
         if not all(has_cached_inventory(source, location=code) for source, code in self.location_sources()):
             return False  # a location without a cache: the usual first page, never a part of the account as all
+        self._fresh_after_cache = self.generation
         self.load_cached(self.generation)
         return True
+
+    def _start_fresh(self, *, preview: bool) -> None:
+        if self._fresh_after_cache == self.generation:
+            self._fresh_after_cache = None
+            self.load_inventory(self.generation, preview=preview)
 
     def cached_write_refusal(self, what: str) -> str:
         """What a write key says while only the cache is shown."""
@@ -72,6 +83,7 @@ class WarmStartMixin:
 
     def on_inventory_loaded(self, message: InventoryLoaded) -> None:
         # Runs after the browser's own handler, which has shown (or dropped) the message.
+        self._start_fresh(preview=False)
         cached = self.on_cached_data
         if cached == self._cache_was_shown:
             return
@@ -84,6 +96,8 @@ class WarmStartMixin:
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # Besides the browser's and ReportsMixin's handlers (which quote the error in a notice).
+        if event.worker.group == "cache" and event.state == WorkerState.ERROR:
+            self._start_fresh(preview=self.inventory is None)  # no cache after all: the usual first page
         if event.worker.group != "load" or not self.on_cached_data:
             return
         if event.state == WorkerState.ERROR:
