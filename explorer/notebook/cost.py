@@ -45,6 +45,7 @@ class CostDashboard(ExportableDashboard, widgets.VBox):
         self.price = widgets.ToggleButtons(options=[(VALUE_AT_SUBSCRIPTION, "subscription"),
                                                     ("at burst price (if none subscribed)", "burst")],
                                            value="subscription", description="basis")
+        self.price.style.button_width = "auto"  # the labels whole, not "value at subscrip..."
         n_drives = max(len(inventory.drives), 1)
         self.top = widgets.IntSlider(value=min(top, n_drives), min=1, max=max(n_drives, 1), description="top N")
         self.headline = widgets.HTML(layout=_FULL)
