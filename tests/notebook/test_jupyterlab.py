@@ -140,8 +140,19 @@ def type_into_readout(slider, value: int) -> None:
 def screenshot(page, dash, name: str, root: Path) -> None:
     """The dashboard's output as a PNG under the test's temp dir, and under $EXPLORER_SCREENSHOTS when set."""
     path = root / SCREENSHOTS[name]
-    dash.scroll_into_view_if_needed()
+    size = page.viewport_size
+    height = dash.evaluate("e => e.getBoundingClientRect().height")
+    page.set_viewport_size({"width": size["width"], "height": max(size["height"], int(height) + 300)})
+    # The notebook scrolls inside its own panel: wait until the whole dashboard is inside it.
+    page.wait_for_function("""e => {
+        e.scrollIntoView({block: 'start'});
+        const r = e.getBoundingClientRect();
+        const panel = (e.closest('.jp-WindowedPanel-outer') || document.documentElement).getBoundingClientRect();
+        return r.height > 0 && r.top >= panel.top - 1 && r.bottom <= panel.bottom + 1;
+    }""", arg=dash.element_handle())
+    page.mouse.move(1, page.viewport_size["height"] - 1)  # no hover toolbar over a chart
     dash.screenshot(path=str(path))
+    page.set_viewport_size(size)
     if os.environ.get("EXPLORER_SCREENSHOTS"):
         shutil.copy(path, Path(os.environ["EXPLORER_SCREENSHOTS"]) / path.name)
 
@@ -188,6 +199,9 @@ def test_cost_notebook_in_jupyterlab(lab):
     bars = chart(dash, "Monthly snapshot cost by drive")
     wait_chart(page, bars, "c.title.includes('value at subscription price (top 10)')")
 
+    for label in ("value at subscription price", "at burst price (if none subscribed)"):
+        button = dash.get_by_role("button", name=label, exact=True)
+        assert button.evaluate("b => b.scrollWidth <= b.clientWidth"), f"{label!r} is cut"
     dash.get_by_role("button", name="at burst price (if none subscribed)").click()
     wait_chart(page, bars, "c.title.includes('at burst price')")
 
