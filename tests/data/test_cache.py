@@ -33,7 +33,7 @@ def test_second_save_replaces_the_first(small_inventory, make, tmp_path):
     slot = save_cached_inventory(newer, tmp_path)
     got = load_cached_inventory(tmp_path)
     assert got.snapshots["uuid"].tolist() == ["z"]
-    assert len(list(slot.glob("*.parquet"))) == 5  # the older load's files are gone
+    assert len(list(slot.glob("*.parquet"))) == 6  # five frames and the newest snapshots: the older load's are gone
     assert not list(slot.glob("*.tmp"))
 
 
@@ -119,3 +119,7 @@ def test_the_head_of_a_cache_is_its_newest_snapshots_with_the_whole_caches_total
     assert sorted(head.snapshots["uuid"]) == sorted(newest["uuid"]) and len(head.drives) == len(whole.drives)
     assert (head.snapshots.dtypes == whole.snapshots.dtypes).all() and head.source.offline
     assert count == 20 and allocated == int(whole.snapshots["allocated_size"].sum())
+    # more rows than the head file holds: picked from the whole frame, same answer
+    more, count, allocated = load_cached_head(ann, 5000, tmp_path)
+    assert sorted(more.snapshots["uuid"]) == sorted(whole.snapshots["uuid"]) and count == 20
+    assert allocated == int(whole.snapshots["allocated_size"].sum())

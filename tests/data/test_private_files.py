@@ -78,8 +78,8 @@ def test_existing_loose_files_are_tightened_on_open_with_one_notice(small_invent
     assert len(notices) == 2 and all("private (they hold account data)" in n for n in notices)  # one per store
     assert f"made 2 item(s) in {data_dir} private" in notices[0]
     assert ". 755->700" in notices[0] and "history.duckdb 644->600" in notices[0]
-    # the cache root, its demo slot, five Parquet frames and the manifest
-    assert f"made 8 item(s) in {data_dir / 'inventory-cache'} private" in notices[1] and "demo 755->700" in notices[1]
+    # the cache root, its demo slot, five Parquet frames, the newest snapshots again and the manifest
+    assert f"made 9 item(s) in {data_dir / 'inventory-cache'} private" in notices[1] and "demo 755->700" in notices[1]
     assert_private(data_dir)
     caplog.clear()
     HistoryStore()
