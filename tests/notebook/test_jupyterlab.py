@@ -133,7 +133,7 @@ def type_into_readout(slider, value: int) -> None:
     readout = slider.locator(".widget-readout")
     readout.click()
     readout.press("Control+a")
-    readout.type(str(value))
+    readout.press_sequentially(str(value))
     readout.press("Enter")
 
 
