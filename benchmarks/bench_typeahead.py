@@ -11,7 +11,9 @@ are queued back to back, as a paste without bracketed-paste mode or very fast ty
 - keystroke repaint: from one key queued until the first frame that shows the character in the
   input; keystroke result: until the first frame after the table shows that text's rows;
 - baseline, same app and run: the previous pipeline, which filtered the whole table on the event
-  loop for every keystroke in turn (ratio = baseline / now).
+  loop for every keystroke in turn (ratio = baseline / now; it shares the table drawing and the
+  matching, so the ratio is the pipeline's alone);
+- load: the 1-minute load average when the size started and ended (other processes share the cores).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -132,19 +135,22 @@ async def _run(n: int) -> dict:
 
 def run_size(n: int) -> dict:
     """One size in a child process (peak memory is per process)."""
+    load = os.getloadavg()[0]
     child = subprocess.run([sys.executable, __file__, "--child", str(n)], capture_output=True, text=True, check=True)
-    return json.loads(child.stdout.strip().splitlines()[-1])
+    return {**json.loads(child.stdout.strip().splitlines()[-1]), "load": (load, os.getloadavg()[0])}
 
 
 def table(results: list[dict]) -> str:
     ms = lambda s: f"{s * 1000:,.0f} ms"  # noqa: E731
     lines = ["| snapshots | 50-char paste settles (before) | ratio | keystroke repaint (before) | "
-             "keystroke result (before) | peak memory |", "|---:|---:|---:|---:|---:|---:|"]
+             "keystroke result (before) | ratio | peak memory | load |", "|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in results:
         lines.append(f"| {r['n']:,} | {ms(r['paste_now'])} ({ms(r['paste_before'])}) | "
                      f"{r['paste_before'] / r['paste_now']:.1f}x | "
                      f"{ms(r['key_echo_now'])} ({ms(r['key_echo_before'])}) | "
-                     f"{ms(r['key_result_now'])} ({ms(r['key_result_before'])}) | {r['rss_gb']:.2f} GB |")
+                     f"{ms(r['key_result_now'])} ({ms(r['key_result_before'])}) | "
+                     f"{r['key_result_before'] / r['key_result_now']:.1f}x | {r['rss_gb']:.2f} GB | "
+                     f"{r['load'][0]:.1f}–{r['load'][1]:.1f} |")
     return "\n".join(lines)
 
 
