@@ -15,7 +15,7 @@ from explorer.tui.screens.typeahead import SYNC_ROWS, FilterComputed
 from explorer.tui.view import SnapshotView
 from tests.tui.conftest import wait_until
 from tests.tui.factory import make_inventory
-from tests.tui.screen import screen_lines, screen_text
+from tests.tui.screen import screen_lines, screen_text, wait_drawn
 
 N = SYNC_ROWS + 15_000
 SIZE = (120, 40)
@@ -105,3 +105,22 @@ async def test_an_older_texts_filtering_that_ends_late_never_replaces_the_newer_
         first = computed[0]
         assert first.job.query.text == held[0] and first.positions is None  # stale: dropped, never drawn
         assert [m.job.query.text for m in computed if m.positions is not None] == [final]
+
+
+async def test_at_80x24_the_final_texts_rows_show_with_their_names_cut(inventory):
+    """With the side pane shown at 80x24 the table cuts names in the middle; the lazy rows' are cut too."""
+    app = make_app(None, inventory=inventory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("slash")
+        final = "web-02-snap-0003"
+        _type(app, final)
+        await _settled(pilot, app, final)
+        await pilot.press("enter", "b")  # back to the table, the side pane shown: the table is narrower
+        lines = (await wait_drawn(pilot, "[1] Drives")).splitlines()
+        expected = _expected_names(app, final)
+        rows = [line for line in lines if re.search(r"[│┃]\s+●?\s*\S+…\S+", line) or "-snap-" in line]
+        tails = [name[-8:] for name in expected]
+        found = [next((t for t in tails if t in line), None) for line in rows]
+        shown = [t for t in found if t is not None]
+        assert shown and shown == tails[:len(shown)], "\n".join(lines)  # the top rows, in order
+        assert any("…" in line for line in rows), "\n".join(lines)  # cut, not whole
