@@ -106,6 +106,10 @@ class WorkersMixin:
         snap = await actions.create_snapshot(self.client_for(location), drive_uuid, name=name, meta=meta)
         outcome = Outcome(snap.name or snap.uuid, True, snap.status or "created")
         self.post_message(ActionFinished("Snapshot created", [outcome], select=(location, snap.uuid)))
+        if snap.status == "creating":  # followed from now: a refresh slower than the transition never sees it creating
+            key = (location, snap.uuid)
+            self.__dict__.setdefault("_creating_seen", set()).add(key)
+            self._watch_available(key, snap.name or snap.uuid)
 
     @work(group="write", exit_on_error=False, description="editing a snapshot")
     async def update_snapshot(self, uuid: str, name: str | None, meta: dict[str, str], *, location: str = "",
