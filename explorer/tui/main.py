@@ -22,16 +22,21 @@ def run(args: Any) -> int:
         app.run()
         return app.return_code or 0
 
-    from explorer.config import load_settings
+    from explorer.config import load_locations_settings
 
-    settings = load_settings(args)
+    settings = load_locations_settings(args)
     read_only = bool(getattr(args, "read_only", False))
 
     from explorer.data import inventory_source
-    from explorer.session import open_session
+    from explorer.session import clients_by_location, open_sessions
 
-    with open_session(settings, asynchronous=True) as session:
-        source = inventory_source(session.source)
-        app = make_app(session.client, read_only=read_only, source=source, close_client=True, warm_start=True)
+    # Several locations (and the demo's two): one inventory, each snapshot's writes to its own location.
+    with open_sessions(settings, asynchronous=True) as sessions:
+        source = inventory_source(sessions[0].source)
+        if len(sessions) == 1:
+            app = make_app(sessions[0].client, read_only=read_only, source=source, close_client=True, warm_start=True)
+        else:  # the warm start reads each location's own cache
+            app = make_app(clients_by_location(sessions), read_only=read_only, source=source, close_client=True,
+                           warm_start=True)
         app.run()
     return app.return_code or 0
