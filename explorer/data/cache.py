@@ -106,10 +106,19 @@ def save_cached_inventory(inv: Inventory, directory: str | Path | None = None) -
     return target
 
 
+_securing = threading.Lock()
+
+
 def _secure(root: Path, slot: Path, *, own_root: bool) -> None:
-    """Tighten what an earlier version wrote 0644 in 0755 folders (the root only when it is the default one)."""
-    folders = ([root] if own_root else []) + [slot]
-    private.secure([*slot.glob("*.parquet"), slot / MANIFEST], folders=folders)
+    """Tighten what an earlier version wrote 0644 in 0755 folders (the root only when it is the default one).
+
+    In the default root every slot is tightened at once, under a lock: the locations of one load save
+    concurrently, and the user gets one notice for the cache, not one per location.
+    """
+    slots = [p for p in root.iterdir() if p.is_dir()] if own_root else [slot]
+    with _securing:
+        private.secure([f for s in slots for f in (*s.glob("*.parquet"), s / MANIFEST)],
+                       folders=([root] if own_root else []) + slots)
 
 
 def _prune(target: Path, own: int) -> None:

@@ -89,12 +89,13 @@ def test_failed_load_raises_the_api_error_and_keeps_the_old_cache(emulator):
 
     with _client(emulator) as client:
         load_inventory(client)
-    before = (paths.cache_dir() / "account" / "inventory.json").read_text()
+    [manifest] = paths.cache_dir().glob("account-*/inventory.json")  # this account's own slot
+    before = manifest.read_text()
     with CloudSigmaClient(emulator.url, username=emulator.username, password="wrong") as client, \
             pytest.raises(AuthenticationError) as err:
         load_inventory(client)
     assert "wrong" not in str(err.value)
-    assert (paths.cache_dir() / "account" / "inventory.json").read_text() == before
+    assert manifest.read_text() == before
 
 
 async def test_async_load_reports_progress_and_failures():
