@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sys
 import tempfile
@@ -18,6 +19,7 @@ from explorer.client import AsyncCloudSigmaClient, CloudSigmaClient  # noqa: E40
 from explorer.data import HistoryStore, load_inventory  # noqa: E402
 from explorer.data.load import inventory_source  # noqa: E402
 from explorer.emulator import running_emulator  # noqa: E402
+from explorer.session import DEMO_FLEET, DEMO_LOCATIONS  # noqa: E402
 from explorer.tui import make_app  # noqa: E402
 
 OUT = ROOT / "docs" / "img"
@@ -25,9 +27,10 @@ SIZE = (204, 46)
 SMALL = (80, 24)
 
 
-async def shoot(handle) -> None:
-    client = AsyncCloudSigmaClient(handle.url, username=handle.username, password=handle.password)
-    source = inventory_source(endpoint=handle.url, demo=True)
+async def shoot(handles) -> None:
+    """The default demo as a new user sees it: two locations (ZRH in CHF, FRA in EUR) in one inventory."""
+    client = {h.location: AsyncCloudSigmaClient(h.url, username=h.username, password=h.password) for h in handles}
+    source = inventory_source(endpoint=handles[0].url, demo=True)
     app = make_app(client, source=source)
     async with app.run_test(size=SIZE) as pilot:
         b = app.browser
@@ -52,16 +55,18 @@ async def shoot(handle) -> None:
             await pilot.pause(0.05)
         await pilot.press("slash", *"size>1GiB", "enter", "down")
         small.save_screenshot("tui-80x24.svg", str(OUT))
-    await client.aclose()
+    for c in client.values():
+        await c.aclose()
 
 
-def record_history(handle, days: int = 6) -> None:
+def record_history(handles, days: int = 6) -> None:
     """A week of daily `record`s (the drives keep writing), so the growth view has an observed series."""
     store = HistoryStore()
-    source = inventory_source(endpoint=handle.url, demo=True)
-    with CloudSigmaClient(handle.url, username=handle.username, password=handle.password) as client:
-        for _ in range(days):
-            store.record(load_inventory(client, source=source, cache=False))
+    for _ in range(days):
+        for handle in handles:
+            source = inventory_source(endpoint=handle.url, demo=True)
+            with CloudSigmaClient(handle.url, username=handle.username, password=handle.password) as client:
+                store.record(load_inventory(client, source=source, cache=False))
             handle.advance(days=1)
 
 
@@ -83,11 +88,13 @@ def on_emulator_time(handle) -> None:
 
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as data, running_emulator(seed=1) as handle:
+    with tempfile.TemporaryDirectory() as data, contextlib.ExitStack() as stack:
+        handles = [stack.enter_context(running_emulator(location=code, seed=seed, **DEMO_FLEET))
+                   for code, seed in DEMO_LOCATIONS]
         os.environ["SNAPSHOT_EXPLORER_DATA_DIR"] = data  # never the user's own history or cache
-        on_emulator_time(handle)
-        record_history(handle)
-        asyncio.run(shoot(handle))
+        on_emulator_time(handles[0])  # the clocks move together
+        record_history(handles)
+        asyncio.run(shoot(handles))
     print("\n".join(str(p) for p in sorted(OUT.glob("tui-*.svg"))))
 
 
