@@ -120,25 +120,6 @@ def _config_value(value: str, number: int) -> str:
     return value
 
 
-def read_config_file(path: Path) -> dict[str, str]:
-    """Read a config file, refusing one that holds a secret others can read (as ssh does)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-        mode = path.stat().st_mode
-    except OSError as exc:
-        raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from None
-    try:
-        values = parse_config_text(text)
-    except ConfigError as exc:
-        raise ConfigError(f"config file {path}: {exc}") from None
-    if os.name == "posix" and any(values.get(k) for k in _SECRET_KEYS) and mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise ConfigError(
-            f"config file {path} holds a password but is accessible by others (permissions "
-            f"{stat.filemode(mode)}); refusing to use it. Fix with: chmod 600 {path}"
-        )
-    return values
-
-
 #: Keys a sectioned config file may keep outside its sections (settings, never a location or a credential).
 _SHARED_KEYS = ("login_method", "request_log_level")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 from rich.console import Console
 
@@ -36,3 +37,14 @@ async def wait_drawn(pilot, text: str, *, what: str | None = None, gone: bool = 
         return screen if (text in screen) != gone else None
 
     return await wait_until(pilot, check, what=what or f"{text!r} {'gone from' if gone else 'drawn on'} the screen")
+
+
+def table_rows(pilot) -> list[str]:
+    """The focused snapshot table's drawn rows (its border is the heavy ┃) that show a size, as text."""
+    rows = []
+    for line in screen_lines(pilot):
+        if line.count("┃") >= 2:
+            inner = line[line.index("┃") + 1:line.rindex("┃")]
+            if re.search(r"\d B\b|iB\b", inner):
+                rows.append(inner)
+    return rows

@@ -15,7 +15,7 @@ from explorer.client import AsyncCloudSigmaClient
 from explorer.emulator import running_emulator
 from explorer.errors import NotFoundError
 from tests.tui.conftest import new_app, start, wait_for_report
-from tests.tui.screen import screen_lines, wait_drawn
+from tests.tui.screen import screen_lines, table_rows, wait_drawn
 
 SIZES = [(80, 24), (120, 40), (200, 50)]
 
@@ -34,32 +34,21 @@ async def client(emulator):
     await c.aclose()
 
 
-def _table_rows(pilot) -> list[str]:
-    """The snapshot table's drawn rows (it has the focus: its border is the heavy ┃), as text."""
-    rows = []
-    for line in screen_lines(pilot):
-        if line.count("┃") >= 2:
-            inner = line[line.index("┃") + 1:line.rindex("┃")]
-            if re.search(r"\d B\b|iB\b", inner):
-                rows.append(inner)
-    return rows
-
-
 @pytest.mark.parametrize("size", SIZES)
 async def test_b_cycles_all_local_and_backups_and_the_footer_offers_it(client, size):
     app = new_app(client)
     async with app.run_test(size=size) as pilot:
         await start(pilot, app)
         screen = await wait_drawn(pilot, "39 of 39")
-        assert any("⇄" in r for r in _table_rows(pilot)) and any("⇄" not in r for r in _table_rows(pilot))
+        assert any("⇄" in r for r in table_rows(pilot)) and any("⇄" not in r for r in table_rows(pilot))
         if size == (200, 50):  # the footer keeps the most needed keys on a narrower one (help and palette have B)
             assert "B Backups" in screen.split("\n")[-1]
         await pilot.press("B")
         await wait_drawn(pilot, "30 of 39 · local only")
-        assert _table_rows(pilot) and not any("⇄" in r for r in _table_rows(pilot))
+        assert table_rows(pilot) and not any("⇄" in r for r in table_rows(pilot))
         await pilot.press("B")
         await wait_drawn(pilot, "9 of 39 · backups only")
-        rows = _table_rows(pilot)
+        rows = table_rows(pilot)
         assert len(rows) == 9 and all("⇄" in r for r in rows)
         assert sum("⇄!" in r for r in rows) == 2  # the orphans
         await pilot.press("B")
@@ -101,7 +90,7 @@ async def test_kind_remote_and_orphan_filters_and_the_orphan_is_flagged(client, 
         await wait_drawn(pilot, "9 of 39")
         await pilot.press("escape", "slash", *"orphan", "enter")
         await wait_drawn(pilot, "2 of 39")
-        rows = _table_rows(pilot)
+        rows = table_rows(pilot)
         assert len(rows) == 2 and all(re.search(r"⇄! b\S*ommission-[12]", r) for r in rows)
         if size == (200, 50):  # the detail pane says why (at 80x24 it is narrow: the words wrap)
             screen = await wait_drawn(pilot, "source drive deleted")
@@ -122,7 +111,7 @@ async def test_the_drives_pane_lists_a_gone_drive_and_narrows_to_its_backups(cli
                                                or " 0 B" in n) if "legacy-01 data" in line and "gone" in line)
         await pilot.press(*["down"] * row, "enter")
         await wait_drawn(pilot, "2 of 39 · drive legacy-01 data")
-        rows = _table_rows(pilot)
+        rows = table_rows(pilot)
         assert len(rows) == 2 and all("⇄!" in r for r in rows)
 
 

@@ -16,7 +16,7 @@ from explorer.data.locations import load_locations
 from explorer.emulator import running_emulator
 from explorer.errors import NotFoundError
 from tests.tui.conftest import new_app, reports, start, wait_for_report
-from tests.tui.screen import screen_lines, screen_text, wait_drawn
+from tests.tui.screen import screen_lines, screen_text, table_rows, wait_drawn
 
 SIZES = [(80, 24), (120, 40), (200, 50)]
 CODES = ("ZRH", "FRA")
@@ -41,17 +41,6 @@ async def clients(emulators):
         await c.aclose()
 
 
-def _table_rows(pilot) -> list[str]:
-    """The snapshot table's drawn rows (it has the focus: its border is the heavy ┃), as text."""
-    rows = []
-    for line in screen_lines(pilot):
-        if line.count("┃") >= 2:
-            inner = line[line.index("┃") + 1:line.rindex("┃")]
-            if re.search(r"\d B\b|iB\b", inner):
-                rows.append(inner)
-    return rows
-
-
 def _status(pilot) -> str:
     return next(line for line in screen_lines(pilot) if re.search(r"^\s*[\d,]+ of [\d,]+", line))
 
@@ -65,7 +54,7 @@ async def test_location_column_and_a_summary_line_per_location(clients, size):
         lines = screen.split("\n")
         header = next(line for line in lines if "Name" in line and "Size" in line)
         assert "Loc" in header
-        rows = _table_rows(pilot)
+        rows = table_rows(pilot)
         assert {m for r in rows for m in re.findall(r"\b(ZRH|FRA)\b", r)} == set(CODES)
         # a summary line per location, each in its own currency with its own bursting verdict
         zrh = next(line for line in lines if line.lstrip().startswith("ZRH "))
@@ -87,7 +76,7 @@ async def test_location_filter_narrows_to_that_location(clients):
         await start(pilot, app)
         await pilot.press("slash", *"location:FRA", "enter")
         await wait_drawn(pilot, "39 of 78")
-        rows = _table_rows(pilot)
+        rows = table_rows(pilot)
         assert rows and all(re.search(r"\bFRA\b", r) and not re.search(r"\bZRH\b", r) for r in rows)
 
 
@@ -103,7 +92,7 @@ async def test_a_mark_holds_its_location_not_only_its_uuid(clients):
         uuid = next(iter(app.browser.marks))[1]
         await pilot.press("escape", "slash", *f"uuid:{uuid}", "enter")
         await wait_drawn(pilot, "2 of 78")
-        rows = _table_rows(pilot)
+        rows = table_rows(pilot)
         marked = [r for r in rows if "●" in r]
         assert len(rows) == 2 and len(marked) == 1 and re.search(r"\bZRH\b", marked[0])
 
@@ -171,7 +160,7 @@ async def test_a_location_that_is_down_is_named_with_its_reason_while_the_other_
             fra = next(line for line in screen.split("\n") if line.lstrip().startswith("FRA "))
             assert "FRA not loaded:" in fra and ("reach" in fra or "connect" in fra.lower()), fra
             assert any(line.lstrip().startswith("ZRH 39 snapshots") for line in screen.split("\n"))
-            assert _table_rows(pilot) and all("FRA" not in r for r in _table_rows(pilot))
+            assert table_rows(pilot) and all("FRA" not in r for r in table_rows(pilot))
     finally:
         for c in clients.values():
             await c.aclose()
