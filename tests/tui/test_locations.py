@@ -15,7 +15,7 @@ from explorer.client.retry import NO_RETRY
 from explorer.data.locations import load_locations
 from explorer.emulator import running_emulator
 from explorer.errors import NotFoundError
-from tests.tui.conftest import new_app, reports, start, wait_for_report
+from tests.tui.conftest import new_app, reports, start, wait_for_report, wait_until
 from tests.tui.screen import screen_lines, screen_text, table_rows, wait_drawn
 
 SIZES = [(80, 24), (120, 40), (200, 50)]
@@ -50,10 +50,14 @@ async def test_location_column_and_a_summary_line_per_location(clients, size):
     app = new_app(clients, read_only=size == (80, 24))
     async with app.run_test(size=size) as pilot:
         await start(pilot, app)
-        screen = await wait_drawn(pilot, "78 of 78")
-        lines = screen.split("\n")
-        header = next(line for line in lines if "Name" in line and "Size" in line)
+        await wait_drawn(pilot, "78 of 78")
+        # the table's header is drawn with the rows' frame (on a busy machine a frame after the status line)
+        header = await wait_until(pilot, lambda: next((line for line in screen_lines(pilot)
+                                                       if "Name" in line and "Size" in line), None),
+                                  what="the snapshot table's header")
         assert "Loc" in header
+        screen = screen_text(pilot)
+        lines = screen.split("\n")
         rows = table_rows(pilot)
         assert {m for r in rows for m in re.findall(r"\b(ZRH|FRA)\b", r)} == set(CODES)
         # a summary line per location, each in its own currency with its own bursting verdict
@@ -66,8 +70,9 @@ async def test_location_column_and_a_summary_line_per_location(clients, size):
         if size == (80, 24):
             assert "READ-ONLY" in lines[0]  # the badges keep their place
         # the detail pane names the location (when it is shown at this size)
-        if "[3] Detail" in screen:
-            assert re.search(r"location\s+(ZRH|FRA)", screen)
+        if "[3] Detail" in screen:  # it follows the highlighted row, maybe a frame later
+            await wait_until(pilot, lambda: re.search(r"location\s+(ZRH|FRA)", screen_text(pilot)),
+                             what="the detail pane's location")
 
 
 async def test_location_filter_narrows_to_that_location(clients):
