@@ -10,6 +10,7 @@ import pandas as pd
 from explorer.data import account_cost_summary, drive_costs, snapshot_costs
 from explorer.data.cost import AT_BURST_PRICE, ATTRIBUTION_RULE, BURST_NOW, VALUE_AT_SUBSCRIPTION, cost_totals
 from explorer.data.inventory import Inventory
+from explorer.data.locations import part_for
 from explorer.data.owners import owner_costs
 from explorer.data.prices import BACKUP_RESOURCE
 from explorer.data.units import human_bytes, money
@@ -32,33 +33,36 @@ _FULL = widgets.Layout(width="100%")
 
 
 class CostDashboard(ExportableDashboard, widgets.VBox):
-    """Monthly snapshot cost; clicking a drive's bar (or picking it in `drive`) lists its snapshots."""
+    """Monthly snapshot cost; clicking a drive's bar (or picking it in `drive`) lists its snapshots.
+
+    An inventory of several locations shows one location at a time (`location`, default the first): its own
+    currency, prices, drives and subscription what-if; money of different locations is never added.
+    """
 
     static_title = "Storage cost dashboard"
+    _switching = False  # set while another location's part replaces the controls' options
 
     def __init__(self, inventory: Inventory, *, top: int = 10):
         self.inventory = inventory
-        self.labels = drive_labels(inventory.snapshots, inventory.drives)
-        currencies = sorted(set(inventory.prices["currency"].dropna().astype(str)) | {inventory.currency})
-        self.currency = widgets.Dropdown(options=currencies, value=inventory.currency, description="currency")
+        #: one location's inventory at a time: money is never added across locations' currencies
+        self.part = inventory.parts[0] if inventory.parts else inventory
+        self.location = widgets.Dropdown(options=[p.location for p in inventory.parts], value=self.part.location,
+                                         description="location") if len(inventory.parts) > 1 else None
+        self.labels = drive_labels(self.part.snapshots, self.part.drives)
+        self.currency = widgets.Dropdown(options=self._currencies(), value=self.part.currency, description="currency")
         # the bars' basis: the value at subscription price, or every byte at burst price (never the headline)
         self.price = widgets.ToggleButtons(options=[(VALUE_AT_SUBSCRIPTION, "subscription"),
                                                     ("at burst price (if none subscribed)", "burst")],
                                            value="subscription", description="basis")
         self.price.style.button_width = "auto"  # the labels whole, not "value at subscrip..."
-        n_drives = max(len(inventory.drives), 1)
+        n_drives = max(len(self.part.drives), 1)
         self.top = widgets.IntSlider(value=min(top, n_drives), min=1, max=max(n_drives, 1), description="top N")
         self.headline = widgets.HTML(layout=_FULL)
         self.owners = widgets.HTML(layout=_FULL)
         self._load_costs()
-        resources = self.account["resource"].astype(str).tolist() or ["dssd"]
-        biggest = self.account.sort_values("snapshot_bytes", ascending=False)["resource"]
-        default = str(biggest.iloc[0]) if len(biggest) else resources[0]
-        self.resource = widgets.Dropdown(options=resources, value=default, description="resource")
-        # One slider per resource, each with its own fixed range: switching resource only swaps which one is
-        # shown and sets its value inside that range, so no front end ever clamps a value and echoes it back.
-        self.sliders = {res: self._make_slider(res) for res in resources}
-        self.what_if = widgets.HBox([self.resource, self.sliders[default]], layout=_FULL)
+        self.resource = widgets.Dropdown(description="resource")
+        self.what_if = widgets.HBox(layout=_FULL)
+        self._make_what_if()
         self.drive = widgets.Dropdown(options=self._drive_options(), index=0, description="drive",
                                       layout=widgets.Layout(width="95%"))
         self.snapshots = widgets.HTML(layout=widgets.Layout(max_height="400px", overflow="auto"))
@@ -72,21 +76,39 @@ class CostDashboard(ExportableDashboard, widgets.VBox):
         self.price.observe(self._on_costs_view, names="value")
         self.top.observe(self._on_costs_view, names="value")
         self.resource.observe(self._on_resource, names="value")
-        for slider in self.sliders.values():
-            slider.observe(self._on_burst, names="value")
         self.drive.observe(self._show_drive, names="value")
+        if self.location is not None:
+            self.location.observe(self._on_location, names="value")
         self.bars_box = widgets.Box([self.bars], layout=widgets.Layout(width="62%"))
         self.side = widgets.VBox([self.drive, self.snapshots], layout=widgets.Layout(width="38%", overflow="auto"))
+        choices = [self.currency, self.price, self.top]
         super().__init__([
             widgets.HTML(source_banner(inventory)),
             self.headline,
-            widgets.HBox([self.currency, self.price, self.top], layout=_FULL),
+            widgets.HBox(choices if self.location is None else [self.location, *choices], layout=_FULL),
             widgets.HBox([self.bars_box, self.side], layout=_FULL),
             self.by_type,
             self.owners,
             self.what_if,
             self.burst,
         ], layout=_FULL)
+
+    def _currencies(self) -> list[str]:
+        return sorted(set(self.part.prices["currency"].dropna().astype(str)) | {self.part.currency})
+
+    def _make_what_if(self) -> None:
+        """The resource picker and one what-if slider per resource of the shown location."""
+        resources = self.account["resource"].astype(str).tolist() or ["dssd"]
+        biggest = self.account.sort_values("snapshot_bytes", ascending=False)["resource"]
+        default = str(biggest.iloc[0]) if len(biggest) else resources[0]
+        # One slider per resource, each with its own fixed range: switching resource only swaps which one is
+        # shown and sets its value inside that range, so no front end ever clamps a value and echoes it back.
+        self.sliders = {res: self._make_slider(res) for res in resources}
+        for slider in self.sliders.values():
+            slider.observe(self._on_burst, names="value")
+        self.resource.options = resources  # the caller holds back the reactions (observers or _switching)
+        self.resource.value = default
+        self.what_if.children = (self.resource, self.sliders[default])
 
     @property
     def subscribed(self) -> widgets.IntSlider:
@@ -98,14 +120,14 @@ class CostDashboard(ExportableDashboard, widgets.VBox):
 
     # -- data -------------------------------------------------------------------------------------
     def _load_costs(self) -> None:
-        cur = self.currency.value
-        self.drive_costs = drive_costs(self.inventory, currency=cur)
-        self.account = account_cost_summary(self.inventory, currency=cur)
-        costs = snapshot_costs(self.inventory, currency=cur)
+        cur, part = self.currency.value, self.part
+        self.drive_costs = drive_costs(part, currency=cur)
+        self.account = account_cost_summary(part, currency=cur)
+        costs = snapshot_costs(part, currency=cur)
         self.snapshot_costs = costs.set_index("uuid")
         self.totals = cost_totals(costs, cur)
         self.headline.value = self._headline_html()
-        self.owners.value = self._owners_html(owner_costs(self.inventory, costs=costs, currency=cur))
+        self.owners.value = self._owners_html(owner_costs(part, costs=costs, currency=cur))
 
     def _headline_html(self) -> str:
         """The same three figures, with the same labels, as the TUI's summary bar and `snapshot-explorer cost`."""
@@ -192,18 +214,43 @@ class CostDashboard(ExportableDashboard, widgets.VBox):
         if points.point_inds:
             self.drive.value = str(trace.customdata[points.point_inds[0]])
 
+    def _on_location(self, _change=None) -> None:
+        """Show another location's part: its currency, prices, drives and what-if (the same widgets)."""
+        self.part = part_for(self.inventory, self.location.value)
+        self.labels = drive_labels(self.part.snapshots, self.part.drives)
+        n_drives = max(len(self.part.drives), 1)
+        self._switching = True  # one redraw below, not one per control set here
+        try:
+            with self.top.hold_trait_notifications():
+                self.top.max, self.top.value = n_drives, min(self.top.value, n_drives)
+            self.currency.options = self._currencies()
+            self.currency.value = self.part.currency
+            self._load_costs()
+            self._make_what_if()
+            self.drive.options, self.drive.index = self._drive_options(), 0
+        finally:
+            self._switching = False
+        self._on_costs_view()
+        self._on_burst()
+
     def _on_currency(self, _change=None) -> None:
+        if self._switching:
+            return
         self._load_costs()
         self._on_costs_view()
         self._on_burst()
 
     def _on_costs_view(self, _change=None) -> None:
+        if self._switching:
+            return
         sync_figure(self.bars, self.build_bars())
         sync_figure(self.by_type, self.build_by_type())
         self._hook_clicks()  # traces added by the sync need the handler too
         self._show_drive()  # its cost column follows the price reading
 
     def _on_resource(self, _change=None) -> None:
+        if self._switching:
+            return
         slider = self.subscribed
         with slider.hold_trait_notifications():  # today's subscription: the what-if starts with no change
             slider.value = round(self._subscription(self.resource.value)[0] / GIB)
@@ -211,16 +258,20 @@ class CostDashboard(ExportableDashboard, widgets.VBox):
         self._on_burst()
 
     def _on_burst(self, change=None) -> None:
+        if self._switching:
+            return
         if change is not None and change["owner"] is not self.subscribed:
             return  # a hidden resource's slider (the front end may still send it a value): not what is shown
         sync_figure(self.burst, self.build_burst())
 
     def _show_drive(self, _change=None) -> None:
+        if self._switching:
+            return
         uuid = self.drive.value
         if uuid is None:
             self.snapshots.value = "<i>Click a bar (or pick a drive above) to list its snapshots, largest first.</i>"
             return
-        snaps = self.inventory.snapshots
+        snaps = self.part.snapshots
         mine = snaps[snaps["drive_uuid"] == uuid]
         column = f"monthly_cost_{self.price.value}"
         self.snapshots.value = snapshot_table_html(

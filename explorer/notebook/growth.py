@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from dataclasses import replace
 
 import ipywidgets as widgets
 import pandas as pd
@@ -29,17 +30,19 @@ class GrowthDashboard(ExportableDashboard, widgets.VBox):
         top: int = 10,
         max_points: int = MAX_POINTS,
     ):
+        # Several locations: every location's drives (bytes have no currency), each keyed and labelled by it.
+        shown = keyed_by_location(inventory)
         if growth is None:
             from explorer.data import drive_growth
 
-            growth = drive_growth(inventory)
+            growth = drive_growth(shown)
         self.inventory, self.growth, self.observed, self.max_points = inventory, growth, observed, max_points
         from explorer.data.forecast import forecast
 
         #: the forecast whose band is drawn after the series (bytes; up to the last date shown)
-        self.forecast = forecast(inventory, observed=observed)
-        self.labels = drive_labels(inventory.snapshots, inventory.drives)
-        snaps = inventory.snapshots
+        self.forecast = forecast(shown, observed=observed)
+        self.labels = location_labels(inventory)
+        snaps = shown.snapshots
         bytes_per_drive = snaps["allocated_size"].fillna(0).groupby(snaps["drive_uuid"], observed=True).sum()
         ranked = top_drives(snaps, len(bytes_per_drive))
         self.drives = widgets.SelectMultiple(
@@ -108,16 +111,53 @@ class GrowthDashboard(ExportableDashboard, widgets.VBox):
         self.status.value = note + "."
 
 
+def _several(inventory: Inventory) -> bool:
+    return len(inventory.parts) > 1
+
+
+def _keys(locations: pd.Series | str, uuids: pd.Series) -> pd.Series:
+    """`LOC:uuid` for each row: a drive's identity across locations."""
+    return (locations + ":" + uuids.astype("string")).astype("string")
+
+
+def keyed_by_location(inventory: Inventory) -> Inventory:
+    """`inventory` as one set of drives: with several locations each drive uuid becomes `LOC:uuid`
+    (uuids are unique within a location only); a single location's inventory is returned as it is."""
+    if not _several(inventory):
+        return inventory
+    snaps, drives = inventory.snapshots, inventory.drives
+    return replace(inventory, parts=(), failures=(),
+                   snapshots=snaps.assign(drive_uuid=_keys(snaps["location"].astype("string"), snaps["drive_uuid"])),
+                   drives=drives.assign(uuid=_keys(drives["location"].astype("string"), drives["uuid"])))
+
+
+def location_labels(inventory: Inventory) -> dict[str, str]:
+    """Drive key -> label: the drive's name, and with several locations its location (`db-1 (FRA)`)."""
+    if not _several(inventory):
+        return drive_labels(inventory.snapshots, inventory.drives)
+    return {f"{p.location}:{u}": f"{label} ({p.location})" for p in inventory.parts
+            for u, label in drive_labels(p.snapshots, p.drives).items()}
+
+
 def recorded_growth(inventory: Inventory, history=None) -> tuple[pd.DataFrame | None, str | None]:
     """This account's observed growth from `history` (default: the user's history store, if one exists).
 
     Returns (frame or None, a note to show when the store could not be read). Viewing never
     creates a store: without one there is simply no observed series (`explorer.data.recorded_growth`,
-    shared with the TUI's growth view).
+    shared with the TUI's growth view). With several locations, each location's, keyed `LOC:uuid`.
     """
     from explorer.data import recorded_growth as read_recorded_growth
 
-    return read_recorded_growth(inventory.source, history=history)
+    if not _several(inventory):
+        return read_recorded_growth(inventory.source, history=history)
+    frames, notes = [], []
+    for part in inventory.parts:
+        frame, note = read_recorded_growth(part.source, history=history)
+        if frame is not None:
+            frames.append(frame.assign(drive_uuid=_keys(part.location, frame["drive_uuid"])))
+        if note:
+            notes.append(f"{part.location}: {note}")
+    return (pd.concat(frames, ignore_index=True) if frames else None), ("; ".join(notes) or None)
 
 
 def growth_dashboard(inventory: Inventory, *, observed: pd.DataFrame | None = None, history=None, top: int = 10,

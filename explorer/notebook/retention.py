@@ -15,6 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from explorer.data.inventory import Inventory
+from explorer.data.locations import part_for
 from explorer.data.units import human_bytes, money
 from explorer.errors import ExplorerError
 from explorer.notebook.series import GIB
@@ -25,12 +26,19 @@ TABLE_ROWS = 30
 
 
 class RetentionWhatIf(ExportableDashboard, widgets.VBox):
-    """Rule controls (0 or empty: rule not given), the totals, bars of GiB freed per drive, the plan's rows."""
+    """Rule controls (0 or empty: rule not given), the totals, bars of GiB freed per drive, the plan's rows.
+
+    An inventory of several locations is planned one location at a time (`location`, default the first).
+    """
 
     static_title = "Retention what-if"
 
     def __init__(self, inventory: Inventory):
         self.inventory = inventory
+        #: one location's plan at a time: its money is in its own currency, never added to another's
+        self.part = inventory.parts[0] if inventory.parts else inventory
+        self.location = widgets.Dropdown(options=[p.location for p in inventory.parts], value=self.part.location,
+                                         description="location") if len(inventory.parts) > 1 else None
         self.counts = {name: widgets.BoundedIntText(value=value, min=0, max=10_000, description=name,
                                                     layout=widgets.Layout(width="150px"))
                        for name, value in (("last", 0), ("daily", 7), ("weekly", 4), ("monthly", 12), ("yearly", 0))}
@@ -43,7 +51,11 @@ class RetentionWhatIf(ExportableDashboard, widgets.VBox):
         self.figure = figure_widget(self.build_figure())
         for control in (*self.counts.values(), self.within, self.tags):
             control.observe(self._refresh, names="value")
-        controls = widgets.HBox([widgets.VBox(list(self.counts.values())), widgets.VBox([self.within, self.tags])])
+        texts = [self.within, self.tags]
+        if self.location is not None:
+            self.location.observe(self._on_location, names="value")
+            texts.insert(0, self.location)
+        controls = widgets.HBox([widgets.VBox(list(self.counts.values())), widgets.VBox(texts)])
         super().__init__([widgets.HTML(source_banner(inventory)), controls, self.summary, self.figure, self.table])
 
     def live_figures(self):
@@ -71,12 +83,16 @@ class RetentionWhatIf(ExportableDashboard, widgets.VBox):
                                                "<extra></extra>"))
         return fig
 
+    def _on_location(self, _change=None) -> None:
+        self.part = part_for(self.inventory, self.location.value)
+        self._refresh()
+
     def _refresh(self, _change=None) -> None:
         from explorer.data.retention import plan_money, plan_retention
 
         try:
-            self.plan = plan_retention(self.inventory, self.rules())
-            self.per_drive, self.totals = plan_money(self.inventory, self.plan)
+            self.plan = plan_retention(self.part, self.rules())
+            self.per_drive, self.totals = plan_money(self.part, self.plan)
         except ExplorerError as exc:
             self.plan = self.per_drive = self.totals = None
             self.summary.value = f"<b>Cannot plan:</b> {html.escape(str(exc))}"

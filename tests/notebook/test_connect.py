@@ -7,6 +7,7 @@ import urllib.request
 
 import pytest
 
+from explorer.data.locations import part_for
 from explorer.emulator import running_emulator
 from explorer.errors import AuthenticationError
 from explorer.notebook import close, connect
@@ -26,7 +27,7 @@ def test_connect_without_an_account_runs_the_labelled_demo_and_keeps_it_running(
     assert len(inv.snapshots) > 0 and len(inv.drives) > 0
     session = current_session()
     # The cell that called connect() has finished; the emulator must still answer.
-    assert len(session.client.drives.list()) == len(inv.drives)
+    assert len(session.client.drives.list()) == len(part_for(inv, session.location).drives)
     url = session.emulator.url
     close()
     assert current_session() is None
@@ -86,13 +87,13 @@ def opened(monkeypatch):
     from explorer.notebook import loader
 
     calls = []
-    real = loader.open_session
+    real = loader.open_sessions
 
     def counting(settings, **kwargs):
         calls.append(settings)
         return real(settings, **kwargs)
 
-    monkeypatch.setattr(loader, "open_session", counting)
+    monkeypatch.setattr(loader, "open_sessions", counting)
     return calls
 
 

@@ -198,6 +198,10 @@ def test_cost_notebook_in_jupyterlab(lab):
     screenshot(page, dash, "storage_cost.ipynb", lab.root)
     bars = chart(dash, "Monthly snapshot cost by drive")
     wait_chart(page, bars, "c.title.includes('value at subscription price (top 10)')")
+    # The demo has two locations, shown one at a time (ZRH in CHF first): pick FRA, in EUR.
+    burst = chart(dash, "nvme: burst")
+    dash.locator(".widget-dropdown").filter(has_text="location").locator("select").select_option("FRA")
+    wait_chart(page, burst, "c.title.includes('EUR/month')")
 
     for label in ("value at subscription price", "at burst price (if none subscribed)"):
         button = dash.get_by_role("button", name=label, exact=True)
@@ -209,8 +213,7 @@ def test_cost_notebook_in_jupyterlab(lab):
     top3 = wait_chart(page, bars, "c.title.endsWith('(top 3)')")
     assert len(top3["xticks"]) == 3
 
-    # The what-if: subscribing more dssd lowers its burst cost.
-    burst = chart(dash, "dssd: burst")
+    # The what-if: subscribing more nvme lowers its burst cost.
     subscribe = dash.locator(".widget-slider").filter(has_text="subscribe GiB")
     now = int(subscribe.locator(".widget-readout").inner_text().replace(",", ""))
     type_into_readout(subscribe, now + 1000)
@@ -218,17 +221,17 @@ def test_cost_notebook_in_jupyterlab(lab):
     costs = re.search(r"burst ([\d,.]+) → ([\d,.]+)", what_if["title"])
     assert float(costs[2].replace(",", "")) < float(costs[1].replace(",", "")), what_if["title"]
 
-    # Defect 2's sequence: switching to nvme shows nvme's current subscription, and the title claims no change.
-    dash.locator(".widget-dropdown").filter(has_text="resource").locator("select").select_option("nvme")
-    nvme = wait_chart(page, burst, "c.title.startsWith('nvme:')")
+    # Defect 2's sequence: switching to dssd shows dssd's current subscription, and the title claims no change.
+    dash.locator(".widget-dropdown").filter(has_text="resource").locator("select").select_option("dssd")
+    dssd = wait_chart(page, burst, "c.title.startsWith('dssd:')")
     shown = int(dash.locator(".widget-slider").filter(has_text="subscribe GiB").locator(".widget-readout")
                 .inner_text().replace(",", ""))
-    bars_now = next(t for t in nvme["traces"] if t["meta"].get("case") == "now")["y"]
-    bars_what_if = next(t for t in nvme["traces"] if t["meta"].get("case") == "what-if")["y"]
-    assert shown == round(bars_now[0]), (shown, bars_now)  # the slider shows what nvme has subscribed today
+    bars_now = next(t for t in dssd["traces"] if t["meta"].get("case") == "now")["y"]
+    bars_what_if = next(t for t in dssd["traces"] if t["meta"].get("case") == "what-if")["y"]
+    assert shown == round(bars_now[0]), (shown, bars_now)  # the slider shows what dssd has subscribed today
     assert bars_what_if == bars_now
-    same = re.fullmatch(r"nvme: burst ([\d,.]+) → ([\d,.]+) EUR/month with ([\d,]+) GiB subscribed", nvme["title"])
-    assert same and same[1] == same[2] and int(same[3].replace(",", "")) == shown, nvme["title"]
+    same = re.fullmatch(r"dssd: burst ([\d,.]+) → ([\d,.]+) EUR/month with ([\d,]+) GiB subscribed", dssd["title"])
+    assert same and same[1] == same[2] and int(same[3].replace(",", "")) == shown, dssd["title"]
     assert_ran_cleanly(page)
     page.close()
 
