@@ -236,7 +236,7 @@ def test_cost_notebook_in_jupyterlab(lab):
     page.close()
 
 
-@pytest.mark.parametrize("name", ["storage_cost.ipynb"])
+@pytest.mark.parametrize("name", ["storage_cost.ipynb", "snapshot_growth.ipynb"])
 def test_nbconvert_export_draws_every_chart_offline(browser, tmp_path, name):
     root = tmp_path
     work = root / "work"
