@@ -56,13 +56,20 @@ async def test_location_column_and_a_summary_line_per_location(clients, size):
                                                        if "Name" in line and "Size" in line), None),
                                   what="the snapshot table's header")
         assert "Loc" in header
-        screen = screen_text(pilot)
-        lines = screen.split("\n")
         rows = table_rows(pilot)
         assert {m for r in rows for m in re.findall(r"\b(ZRH|FRA)\b", r)} == set(CODES)
-        # a summary line per location, each in its own currency with its own bursting verdict
-        zrh = next(line for line in lines if line.lstrip().startswith("ZRH "))
-        fra = next(line for line in lines if line.lstrip().startswith("FRA "))
+
+        # a summary line per location, each in its own currency with its own bursting verdict (the summary
+        # is costed off the event loop, so it may be drawn a moment after the rows)
+        def summary_lines():
+            lines = screen_lines(pilot)
+            found = [next((line for line in lines if line.lstrip().startswith(f"{code} ")), None)
+                     for code in ("ZRH", "FRA")]
+            return found if all(found) else None
+
+        zrh, fra = await wait_until(pilot, summary_lines, what="a summary line per location")
+        screen = screen_text(pilot)
+        lines = screen.split("\n")
         assert "39 snapshots" in zrh and "39 snapshots" in fra
         assert "CHF" in zrh and "EUR" not in zrh and "EUR" in fra and "CHF" not in fra
         for line in (zrh, fra):
