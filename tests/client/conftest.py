@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,19 @@ DEMO_USER, DEMO_PASSWORD = "demo@example.com", "demo-password"
 # Same rules as the default policy, shorter waits, more attempts: tests stay fast under 20% faults.
 FAST_RETRY = RetryPolicy(max_attempts=10, max_elapsed=30.0, backoff=0.002, backoff_max=0.02)
 FLEET = dict(seed=7, drives=8, snapshots=120, transition_seconds=0)
+
+
+def no_prompt(user: str) -> str:
+    """A settings prompt that must not be called."""
+    raise AssertionError(f"unexpected password prompt for {user}")
+
+
+def write_conf(home, text: str, mode: int = 0o600):
+    """A pycloudsigma-style ~/.cloudsigma.conf in `home`, with the given permissions."""
+    path = home / ".cloudsigma.conf"
+    path.write_text(text)
+    os.chmod(path, mode)
+    return path
 
 
 async def resolve(value: Any) -> Any:

@@ -10,21 +10,11 @@ import pytest
 from explorer.cli import build_parser
 from explorer.config import load_settings, parse_config_text
 from explorer.errors import ConfigError
+from tests.client.conftest import no_prompt, write_conf
 
 
 def flags(*argv: str) -> argparse.Namespace:
     return build_parser().parse_args(["tui", *argv])
-
-
-def no_prompt(user: str) -> str:
-    raise AssertionError(f"unexpected password prompt for {user}")
-
-
-def write_conf(home, text: str, mode: int = 0o600):
-    path = home / ".cloudsigma.conf"
-    path.write_text(text)
-    os.chmod(path, mode)
-    return path
 
 
 def test_nothing_configured_means_demo():

@@ -3,30 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import os
 
 import pytest
 
 from explorer.cli import build_parser
 from explorer.config import load_locations_settings, load_settings, parse_config_sections
 from explorer.errors import ConfigError
+from tests.client.conftest import no_prompt, write_conf
 
 CREDS = {"CLOUDSIGMA_USERNAME": "ops@example.com", "CLOUDSIGMA_PASSWORD": "hunter2"}
 
 
 def flags(*argv: str) -> argparse.Namespace:
     return build_parser().parse_args(["cost", *argv])
-
-
-def no_prompt(user: str) -> str:
-    raise AssertionError(f"unexpected password prompt for {user}")
-
-
-def write_conf(home, text: str, mode: int = 0o600):
-    path = home / ".cloudsigma.conf"
-    path.write_text(text)
-    os.chmod(path, mode)
-    return path
 
 
 @pytest.fixture
