@@ -41,6 +41,17 @@ async def clients(emulators):
         await c.aclose()
 
 
+async def summary_lines(pilot, *codes: str) -> list[str]:
+    """Each location's summary line once all are drawn (they are costed off the event loop, so they may be
+    drawn a moment after the rows)."""
+    def found():
+        lines = screen_lines(pilot)
+        each = [next((line for line in lines if line.lstrip().startswith(f"{code} ")), None) for code in codes]
+        return each if all(each) else None
+
+    return await wait_until(pilot, found, what=f"a summary line for each of {', '.join(codes)}")
+
+
 def _status(pilot) -> str:
     return next(line for line in screen_lines(pilot) if re.search(r"^\s*[\d,]+ of [\d,]+", line))
 
@@ -59,15 +70,8 @@ async def test_location_column_and_a_summary_line_per_location(clients, size):
         rows = table_rows(pilot)
         assert {m for r in rows for m in re.findall(r"\b(ZRH|FRA)\b", r)} == set(CODES)
 
-        # a summary line per location, each in its own currency with its own bursting verdict (the summary
-        # is costed off the event loop, so it may be drawn a moment after the rows)
-        def summary_lines():
-            lines = screen_lines(pilot)
-            found = [next((line for line in lines if line.lstrip().startswith(f"{code} ")), None)
-                     for code in ("ZRH", "FRA")]
-            return found if all(found) else None
-
-        zrh, fra = await wait_until(pilot, summary_lines, what="a summary line per location")
+        # a summary line per location, each in its own currency with its own bursting verdict
+        zrh, fra = await summary_lines(pilot, "ZRH", "FRA")
         screen = screen_text(pilot)
         lines = screen.split("\n")
         assert "39 snapshots" in zrh and "39 snapshots" in fra
@@ -168,10 +172,10 @@ async def test_a_location_that_is_down_is_named_with_its_reason_while_the_other_
         app = new_app(clients)
         async with app.run_test(size=size) as pilot:
             await start(pilot, app)
-            screen = await wait_drawn(pilot, "39 of 39")
-            fra = next(line for line in screen.split("\n") if line.lstrip().startswith("FRA "))
+            await wait_drawn(pilot, "39 of 39")
+            zrh, fra = await summary_lines(pilot, "ZRH", "FRA")
             assert "FRA not loaded:" in fra and ("reach" in fra or "connect" in fra.lower()), fra
-            assert any(line.lstrip().startswith("ZRH 39 snapshots") for line in screen.split("\n"))
+            assert zrh.lstrip().startswith("ZRH 39 snapshots"), zrh
             assert table_rows(pilot) and all("FRA" not in r for r in table_rows(pilot))
     finally:
         for c in clients.values():
@@ -191,8 +195,8 @@ async def test_a_failed_location_shows_its_cached_rows_as_stale_and_writes_nothi
         app = new_app(clients)
         async with app.run_test(size=(80, 24)) as pilot:
             await start(pilot, app)
-            screen = await wait_drawn(pilot, "78 of 78")  # FRA's rows from its cache
-            line = next(line for line in screen.split("\n") if line.lstrip().startswith("FRA "))
+            await wait_drawn(pilot, "78 of 78")  # FRA's rows from its cache
+            [line] = await summary_lines(pilot, "FRA")
             assert re.search(r"FRA stale, cached \d+[smh] ago", line), line
             await pilot.press("slash", *"location:FRA kind:local", "enter")
             await wait_drawn(pilot, "30 of 78")
