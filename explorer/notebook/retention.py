@@ -69,18 +69,27 @@ class RetentionWhatIf(ExportableDashboard, widgets.VBox):
         return RetentionRules(**counts, within=self.within.value.strip() or None, tags=tags)
 
     def build_figure(self) -> go.Figure:
-        """Bars of GiB freed for the drives that free the most (pure: the current plan only)."""
-        fig = go.Figure(layout={"title": "GiB freed per drive (top 20)", "yaxis": {"title": "GiB"},
-                                "margin": {"t": 40, "b": 80}})
+        """Bars of GiB freed for the drives that free the most (pure: the current plan only).
+
+        The bars are bytes (the axis says GiB); each bar's hover names the money it saves in the plan's own
+        currency and on which basis (explorer.data.cost's vocabulary): saves now, at today's usage and burst
+        level, and the value at subscription price.
+        """
+        cur = self.totals.currency if self.totals is not None else self.part.currency
+        where = f" at {self.part.location}" if self.part.location else ""
+        fig = go.Figure(layout={"title": f"GiB freed per drive (top 20){where}; hover: {cur}/month saved",
+                                "yaxis": {"title": "GiB freed"}, "margin": {"t": 40, "b": 80}})
         if self.per_drive is not None and len(self.per_drive):
             top = self.per_drive.sort_values(["bytes_freed", "drive_uuid"], ascending=[False, True]).head(TOP_BARS)
             top = top[top["bytes_freed"] > 0]
             names = [n if isinstance(n, str) else f"{u[:8]}… (missing)" for n, u in zip(top["drive_name"],
                                                                                      top["drive_uuid"], strict=True)]
+            money_text = [f"saves now {_per_month(s, cur)} (at today's usage and burst level)<br>"
+                          f"value at subscription price {_per_month(v, cur)}"
+                          for s, v in zip(top["saves_now"], top["value_at_subscription"], strict=True)]
             fig.add_trace(go.Bar(x=names, y=top["bytes_freed"] / GIB, customdata=top["saves_now"],
-                                 meta={"drive_uuids": list(top["drive_uuid"])},
-                                 hovertemplate="%{x}<br>%{y:,.1f} GiB<br>saves now %{customdata:,.2f}/month"
-                                               "<extra></extra>"))
+                                 hovertext=money_text, meta={"drive_uuids": list(top["drive_uuid"]), "currency": cur},
+                                 hovertemplate="%{x}<br>%{y:,.1f} GiB freed<br>%{hovertext}<extra></extra>"))
         return fig
 
     def _on_location(self, _change=None) -> None:
@@ -107,6 +116,12 @@ class RetentionWhatIf(ExportableDashboard, widgets.VBox):
             self.table.value = _plan_html(self.plan.snapshots.head(TABLE_ROWS), len(self.plan.snapshots))
         if self.figure is not None:
             sync_figure(self.figure, self.build_figure())
+
+
+def _per_month(amount, currency: str) -> str:
+    """`1.12 CHF/month`; unknown (no price for that storage): `— (no CHF price)`, still naming the currency."""
+    shown = money(amount, currency)
+    return f"{shown}/month" if shown != money(None) else f"{shown} (no {currency} price)"
 
 
 def _plan_html(rows: pd.DataFrame, total: int) -> str:
