@@ -1,5 +1,8 @@
 """Deleting many snapshots with an honest per-uuid outcome: deleted, already gone, still there or unknown.
 
+Bulk requests carry at most :data:`BULK_CHUNK` uuids each (a body limit is met long before 100k uuids),
+and each chunk is settled on its own by the rules below.
+
 A bulk ``DELETE /snapshots/`` is all or nothing on the emulator, and a 404 on it (one uuid
 already gone) or a lost answer says nothing about the others. So after any failure the plan
 lists the uuids (``GET ?uuid=...``) and carries on only with the ones still listed: once more
@@ -30,6 +33,10 @@ UNKNOWN = "unknown"
 _ITEM_STATUSES = (400, 403, 404)  # refusals about the items: worth going one by one
 _ACCOUNT_STATUSES = (401, 402)  # refused for the account before anything happened: raised as they are
 _CHUNK = 200  # uuids per verification GET: keeps the query string a sane length
+#: uuids per bulk DELETE. Its body is 48 bytes a uuid (``{"uuid":"..."}``), so 1,000 make 48 KB: far
+#: below the emulator's 8 MiB limit (reached at ~175k uuids) and the 1 MiB a common proxy default
+#: (nginx ``client_max_body_size``) accepts; 100k snapshots are 100 requests, each verified on its own.
+BULK_CHUNK = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,10 +80,13 @@ def _words(exc: errors.ExplorerError) -> str:
     return "; ".join(d.error_message for d in details) if details else str(exc)
 
 
-def delete_snapshots(uuids: Iterable[str], *, path: str = "snapshots") -> wire.Plan:
+def delete_snapshots(uuids: Iterable[str], *, path: str = "snapshots", chunk_size: int | None = None) -> wire.Plan:
     """Plan: delete these snapshots; returns one :class:`Deletion` per distinct uuid, in the order given.
 
-    ``path="remotesnapshots"`` deletes remote snapshots by the same rules.
+    ``path="remotesnapshots"`` deletes remote snapshots by the same rules. The uuids go in bulk requests
+    of ``chunk_size`` (default :data:`BULK_CHUNK`) uuids each, one after the other, each verified on its
+    own: a failed chunk never changes what the others report. A refusal for the account (401/402) or a
+    lost connection that could not be checked stops there: the later chunks are reported not attempted.
 
     Raises only AuthenticationError/PaymentRequiredError (the first request was refused for the
     account, nothing was deleted) and ValidationError for a malformed uuid.
@@ -85,8 +95,23 @@ def delete_snapshots(uuids: Iterable[str], *, path: str = "snapshots") -> wire.P
     for u in order:
         if not u or "/" in u or "?" in u:
             raise errors.ValidationError(f"not a valid object id: {u!r}")
+    size = BULK_CHUNK if chunk_size is None else int(chunk_size)
+    if size < 1:
+        raise errors.ValidationError(f"chunk_size must be at least 1 (got {chunk_size!r})")
     done: dict[str, Deletion] = {}
-    pending = order
+    stop: str | None = None
+    for start in range(0, len(order), size):
+        chunk = order[start:start + size]
+        if stop is not None:
+            done.update((u, Deletion(u, STILL_THERE, f"not attempted: {stop}")) for u in chunk)
+            continue
+        stop = yield from _delete_chunk(chunk, done, path, first=start == 0)
+    return [done[u] for u in order]
+
+
+def _delete_chunk(chunk: Sequence[str], done: dict[str, Deletion], path: str, *, first: bool) -> wire.Plan:
+    """One bulk request's uuids, to an outcome each in `done`; returns why the next chunks must wait, or None."""
+    pending = list(chunk)
     failure: errors.ExplorerError | None = None
     for attempt in range(2):
         if not pending:
@@ -95,20 +120,23 @@ def delete_snapshots(uuids: Iterable[str], *, path: str = "snapshots") -> wire.P
             yield _bulk(pending, path)
         except errors.ApiError as exc:
             if attempt == 0 and exc.status_code in _ACCOUNT_STATUSES:
-                raise
+                if first:
+                    raise  # nothing was deleted: the caller gets the account's error as it is
+                refused = f"refused for the account ({_words(exc)})"
+                done.update((u, Deletion(u, STILL_THERE, refused)) for u in pending)
+                return refused
             failure = exc
         except errors.ExplorerError as exc:  # lost or unreadable answer: the server may have acted
             failure = exc
         else:
             done.update((u, Deletion(u, DELETED, "deletion started")) for u in pending)
-            pending = []
-            break
+            return None
         try:
             present = yield from _listed(pending, path)
         except errors.ExplorerError as exc:
             hint = f"could not check ({_words(exc)}) after the delete failed ({_words(failure)}); list it to check"
             done.update((u, Deletion(u, UNKNOWN, hint)) for u in pending)
-            return [done[u] for u in order]
+            return f"an earlier request could not be checked ({_words(exc)})"
         for u in pending:
             if u not in present:
                 said = _said_about(failure, u) or f"does not exist any more (not listed after: {_words(failure)})"
@@ -119,12 +147,12 @@ def delete_snapshots(uuids: Iterable[str], *, path: str = "snapshots") -> wire.P
     else:  # listed after two lost answers: with asynchronous deletion either may still have started it
         hint = f"still listed after the delete failed twice ({_words(failure)}); it may be being deleted: list it again"
         done.update((u, Deletion(u, UNKNOWN, hint)) for u in pending)
-        pending = []
-    yield from _one_by_one(pending, done, path)
-    return [done[u] for u in order]
+        return None
+    return (yield from _one_by_one(pending, done, path))
 
 
 def _one_by_one(pending: Sequence[str], done: dict[str, Deletion], path: str) -> wire.Plan:
+    """Each uuid on its own DELETE; returns why the rest was not attempted (an account or connection failure)."""
     stop: str | None = None
     for u in pending:
         if stop is not None:
@@ -143,6 +171,7 @@ def _one_by_one(pending: Sequence[str], done: dict[str, Deletion], path: str) ->
             stop = _words(exc)
         else:
             done[u] = Deletion(u, DELETED, "deletion started")
+    return stop
 
 
 def check(outcomes: list[Deletion]) -> list[Deletion]:

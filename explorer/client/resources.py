@@ -88,13 +88,16 @@ class Snapshots(_Resource):
     def delete(self, uuid: str) -> None:
         return self._run(plans.delete(plans.uuid_path(self._path, uuid)))
 
-    def delete_many(self, uuids: Iterable[str], *, check: bool = True) -> list[deletion.Deletion]:
+    def delete_many(self, uuids: Iterable[str], *, check: bool = True,
+                    chunk_size: int | None = None) -> list[deletion.Deletion]:
         """Delete in bulk; one :class:`~explorer.client.deletion.Deletion` per uuid says what happened.
+
+        The uuids go in requests of `chunk_size` each (default :data:`~explorer.client.deletion.BULK_CHUNK`).
 
         With ``check`` (the default) a uuid still there or of unknown outcome raises
         IncompleteDeletionError carrying every outcome; ``check=False`` returns them instead.
         """
-        return self._run(_checked(deletion.delete_snapshots(uuids, path=self._path), check))
+        return self._run(_checked(deletion.delete_snapshots(uuids, path=self._path, chunk_size=chunk_size), check))
 
     def clone(self, uuid: str, *, name: str | None = None, media: str | None = None,
               affinities: list[str] | None = None, avoid: Iterable[str] | None = None) -> Drive:
