@@ -39,14 +39,49 @@ class StderrProgress:
 def offline_inventory(args: argparse.Namespace) -> Inventory:
     """The cached inventory for `--offline`, without resolving any credentials (nothing may prompt).
 
-    With `--demo` the demo's cache; otherwise the newer of the account's and the demo's.
+    With `--demo` the demo's cache. With several locations configured (`--region ZRH,FRA`, repeated
+    `--endpoint`, a config file section per location) every one's own cache, combined; a location with no
+    cache is named in `inv.failures`. Otherwise the newer of the account's and the demo's.
     """
     from explorer.data.cache import load_cached_inventory
 
+    places = None if getattr(args, "demo", False) else _configured_places(args)
+    if places is not None:
+        from explorer.data.locations import load_cached_locations
+
+        return load_cached_locations(places)
     inv = load_cached_inventory(demo=True if getattr(args, "demo", False) else None)
     if inv.source.demo and inv.location:  # the demo's locations are cached apart: show all that are
         return _cached_demo_locations(inv)
     return inv
+
+
+def _no_password(username: str) -> str:
+    return ""  # offline nothing is sent anywhere: the password is never asked for, nor needed
+
+
+def _configured_places(args: argparse.Namespace) -> list | None:
+    """``(code, source)`` of each configured location when there are several, else None (one, demo, or unusable
+    settings: the caller reads the newest cache as before). Credentials are never prompted for nor kept."""
+    from urllib.parse import urlsplit
+
+    from explorer.client.regions import normalize_endpoint
+    from explorer.config import load_locations_settings
+    from explorer.data.inventory import Source
+    from explorer.errors import ConfigError
+
+    try:
+        settings = load_locations_settings(args, prompt=_no_password)
+    except ConfigError:
+        return None
+    if len(settings) < 2 or any(s.demo or not s.endpoint for s in settings):
+        return None
+    places = []
+    for s in settings:
+        endpoint = normalize_endpoint(s.endpoint)  # as the client names it, so as its cache slot is keyed
+        code = s.location or urlsplit(endpoint).netloc.lower()  # what an online load calls it (session.ask_location)
+        places.append((code, Source(endpoint=endpoint, account=s.username)))
+    return places
 
 
 def _cached_demo_locations(newest: Inventory) -> Inventory:

@@ -29,8 +29,8 @@ from explorer.errors import CacheError, ExplorerError
 
 log = logging.getLogger(__name__)
 
-__all__ = ["combine", "currencies", "load_locations", "load_locations_async", "part_for", "per_location",
-           "savings_by_location", "totals_by_currency"]
+__all__ = ["combine", "currencies", "load_cached_locations", "load_locations", "load_locations_async", "part_for",
+           "per_location", "savings_by_location", "totals_by_currency"]
 
 
 def _targets(sessions: Any) -> list[tuple[str, Any, Source]]:
@@ -76,6 +76,31 @@ def _cached(code: str, source: Source, cache_dir: Any) -> Inventory | None:
         return _located(load_cached_inventory(cache_dir, source=source, location=code), code)
     except CacheError:
         return None
+
+
+def load_cached_locations(places: Sequence[tuple[str, Source]], cache_dir: Any = None) -> Inventory:
+    """Every place's last cached inventory, combined as a load combines them (`--offline` over several locations).
+
+    `places`: ``(code, source)`` per configured location, in order; `code` names it when its cache does not
+    (an endpoint whose code only its ``/locations/`` knows is cached under that code). A location without a
+    cache is a :class:`LocationFailure` saying so (no rows, `stale_since` None); none at all raises CacheError.
+    Nothing is asked of any API and nothing is written.
+    """
+    from explorer.data.cache import load_cached_inventory
+
+    parts, failures, missing = [], [], []
+    for code, source in places:
+        try:
+            inv = load_cached_inventory(cache_dir, source=source, location=code)
+        except CacheError as exc:
+            failures.append(LocationFailure(location=code, endpoint=source.endpoint, reason=str(exc)))
+            missing.append(code)
+            continue
+        parts.append(_located(inv, inv.location or code))
+    if not parts:
+        raise CacheError(f"no cached inventory of any configured location yet ({', '.join(missing)}): "
+                         "open the explorer once while online")
+    return combine(parts, failures)
 
 
 def _failed(code: str, source: Source, exc: ExplorerError, cache_dir: Any) -> tuple[Inventory | None,
