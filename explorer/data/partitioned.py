@@ -6,8 +6,11 @@ file instead of duplicating its rows, and folders from many accounts and machine
 copying. DuckDB reads a folder as it is:
 ``read_parquet('DIR/**/*.parquet', hive_partitioning=true)`` (Spark and Trino read the same
 layout). Files are 0600 in 0700 folders, like the rest of the data directory: they name the
-account and its snapshots. Columns in `PARQUET_SCHEMA`; `location` and `date` (UTC day of
-`observed_at`) are the partition keys, in the folder names only.
+account and its snapshots. Columns in `PARQUET_SCHEMA`; `location` (the record's location code:
+`ZRH`, `FRA`, ... also for each of the demo's locations) and `date` (UTC day of `observed_at`) are the
+partition keys, in the folder names only. `kind` (`local` | `remote`) is a column: a location's backups
+are observed with its local snapshots. Files written before `kind` existed lack it: read old and new
+folders together with ``union_by_name=true`` (their rows read with a null kind: it was not recorded).
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from explorer.errors import ExplorerError, HistoryError
 PARQUET_SCHEMA = pa.schema([
     pa.field("record_id", pa.int64(), nullable=False),  # per history store: with source_key, names the record
     pa.field("observed_at", pa.timestamp("us", tz="UTC"), nullable=False),
-    pa.field("source_key", pa.string(), nullable=False),  # "demo" or "endpoint|account"
+    pa.field("source_key", pa.string(), nullable=False),  # "demo|CODE" (a demo location) or "endpoint|account"
     pa.field("endpoint", pa.string()),
     pa.field("account", pa.string()),  # the e-mail, never a password or token
     pa.field("demo", pa.bool_()),
@@ -37,13 +40,15 @@ PARQUET_SCHEMA = pa.schema([
     pa.field("drive_uuid", pa.string()),
     pa.field("allocated_size", pa.int64()),  # bytes; null while the snapshot was creating
     pa.field("status", pa.string()),
+    pa.field("kind", pa.string(), nullable=False),  # "local" (a drive snapshot) or "remote" (a backup)
 ])
 PARTITION_KEYS = ("location", "date")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def location_of(endpoint: str | None, demo: bool) -> str:
-    """The partition's location: the documented code of the endpoint, `demo`, or the endpoint's host (and port)."""
+    """A record's location without a stored code: the documented code of the endpoint, `demo`, or the endpoint's
+    host (and port)."""
     from explorer.client.regions import LOCATIONS
 
     if demo:
@@ -54,6 +59,15 @@ def location_of(endpoint: str | None, demo: bool) -> str:
             return code
     netloc = urlsplit(url).netloc or "unknown"
     return _UNSAFE.sub("-", netloc).strip("-") or "unknown"  # a folder name: nothing Hive would need to escape
+
+
+def partition_location(rec: pd.Series) -> str:
+    """The `location=` folder of a record (a `HistoryStore.records()` row): its stored location, as a folder name
+    (`ZRH`; a host:port code becomes `host-port`), else what its endpoint names (`location_of`)."""
+    code = rec.get("location")
+    if code is None or pd.isna(code) or not str(code):
+        return location_of(rec["endpoint"], bool(rec["demo"]))
+    return _UNSAFE.sub("-", str(code)).strip("-") or "unknown"
 
 
 def _file_name(observed_at: pd.Timestamp, source_key: str) -> str:
@@ -70,7 +84,7 @@ class WrittenFile:
 def write_record(root: str | Path, rec: pd.Series, table: pa.Table) -> WrittenFile:
     """Write one record's observations (a `HistoryStore.record_tables` pair) under `root`; replaces its file."""
     observed_at = pd.Timestamp(rec["observed_at"])
-    location = location_of(rec["endpoint"], bool(rec["demo"]))
+    location = partition_location(rec)
     folder = Path(root) / f"location={location}" / f"date={observed_at.tz_convert('UTC'):%Y-%m-%d}"
     try:
         private.private_dir(folder)

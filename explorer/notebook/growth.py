@@ -160,6 +160,35 @@ def recorded_growth(inventory: Inventory, history=None) -> tuple[pd.DataFrame | 
     return (pd.concat(frames, ignore_index=True) if frames else None), ("; ".join(notes) or None)
 
 
+def record_demo_history(store, inventory: Inventory, sessions, *, rounds: int = 3, days: float = 10) -> Inventory:
+    """A simulated history on the demo: record every location of `inventory` in `store` (a HistoryStore), then
+    `rounds` times run every location's emulator clock `days` on, reload all locations and record again.
+
+    `sessions` are the demo's (:func:`explorer.notebook.loader.current_sessions`: one emulator per location).
+    Each observation is stamped with its emulator's simulated clock, and nothing is written to the offline
+    cache. Returns the last inventory (stamped with the clock too), ready for `growth_dashboard(..., history=store)`.
+    """
+    from explorer.data.locations import combine, load_locations
+
+    clocks = {s.location: s.emulator for s in sessions if s.emulator is not None}
+    if not clocks:
+        raise ValueError("record_demo_history needs the demo's sessions (each with its emulator)")
+
+    def stamped(inv: Inventory) -> Inventory:
+        parts = [replace(p, loaded_at=pd.Timestamp(clocks[p.location].now())) if p.location in clocks else p
+                 for p in (inv.parts or (inv,))]
+        return combine(parts, inv.failures) if inv.parts else parts[0]  # loaded_at: the newest part's
+
+    latest = stamped(inventory)
+    store.record_locations(latest)
+    for _ in range(rounds):
+        for emulator in clocks.values():
+            emulator.advance(days=days)
+        latest = stamped(load_locations(sessions, cache=False))
+        store.record_locations(latest)
+    return latest
+
+
 def growth_dashboard(inventory: Inventory, *, observed: pd.DataFrame | None = None, history=None, top: int = 10,
                      max_points: int = MAX_POINTS) -> GrowthDashboard:
     """Chart per-drive snapshot growth, overlaying observed growth from the history store where there is some.

@@ -43,7 +43,7 @@ def _stored(store: HistoryStore) -> pd.DataFrame:
     with duckdb.connect(str(store.path), read_only=True) as con:
         return con.execute(
             "select r.record_id, o.observed_at, r.source_key, r.endpoint, r.account, r.demo, o.uuid, o.drive_uuid, "
-            "o.allocated_size, o.status from observations o join records r using (record_id) "
+            "o.allocated_size, o.status, o.kind from observations o join records r using (record_id) "
             "order by o.observed_at, r.source_key, o.uuid").df()
 
 
