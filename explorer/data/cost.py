@@ -298,7 +298,14 @@ def _total(series: pd.Series) -> float:
 
 
 def deletion_savings(inv: Inventory, uuids: Iterable[str], *, currency: str | None = None) -> DeletionSavings:
-    """What deleting `uuids` saves now (burst reduction) and what it frees against the subscription."""
+    """What deleting `uuids` saves now (burst reduction) and what it frees against the subscription.
+
+    One location: uuids are unique only within a location, and burst and currency are each location's. For
+    several, :func:`explorer.data.locations.savings_by_location` gives one of these per location.
+    """
+    if inv.parts:
+        raise ValueError("deletion_savings costs one location: use explorer.data.locations.savings_by_location "
+                         "(one DeletionSavings per location, each in its own currency) for several")
     cur = currency or inv.currency
     costs = snapshot_costs(inv, currency=cur)
     # Arrow's own hash lookup, both ways (Series.isin makes a pyarrow scalar per wanted uuid: seconds for 60k).

@@ -11,6 +11,11 @@ reason; the rest of the scope is to be deleted.
 A drive's remote snapshots (backups, kind `remote`) are a set of their own beside its local
 snapshots: the rules apply to each set separately (so a drive keeps its newest backup and its
 newest local snapshot), also for an orphan's backups, planned under the deleted drive's uuid.
+
+Several locations (a combined inventory): a drive is (location, drive uuid), since uuids are unique
+within one location only, so each location's drives are planned on their own; the money of a plan is
+then per location, in its own currency and against its own burst (:func:`plan_money_by_location`),
+never added across locations.
 """
 
 from __future__ import annotations
@@ -88,8 +93,9 @@ class RetentionRules:
 class RetentionPlan:
     """The plan: `snapshots` holds every candidate in scope, per drive, newest first.
 
-    Columns: uuid, name, drive_uuid, drive_name, kind, timestamp, allocated_size, keep (bool),
-    reasons (comma-separated, empty for a deletion), row (position in the inventory's snapshots frame).
+    Columns: uuid, name, drive_uuid, drive_name, kind, timestamp, allocated_size, location (when the
+    inventory's frame has it), keep (bool), reasons (comma-separated, empty for a deletion), row (position
+    in the inventory's snapshots frame).
     """
 
     now: pd.Timestamp
@@ -171,6 +177,20 @@ def _uuid_ties(rows: np.ndarray, ts: np.ndarray, dcodes: np.ndarray, uuids: pd.S
     return rows
 
 
+def _per_location(dcodes: np.ndarray, s: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
+    """Drive codes made distinct per location (a drive is (location, uuid)), numbered in order of appearance;
+    unchanged when the rows are of one location."""
+    if "location" not in s or not len(rows):
+        return dcodes
+    col = s["location"]
+    codes = col.cat.codes.to_numpy() if isinstance(col.dtype, pd.CategoricalDtype) else pd.factorize(col)[0]
+    loc = codes.take(rows).astype(np.int64) + 1  # NA (-1) is a location of its own
+    if (loc == loc[0]).all():
+        return dcodes
+    codes, _ = pd.factorize(dcodes.astype(np.int64) * (int(loc.max()) + 1) + loc, sort=False)
+    return codes
+
+
 def plan_retention(inv: Inventory, rules: RetentionRules, *, drives: list[str] | tuple[str, ...] = (),
                    scope: np.ndarray | None = None, now: pd.Timestamp | None = None) -> RetentionPlan:
     """Apply `rules` per drive to the available snapshots in scope (`drives` and a boolean `scope` mask).
@@ -187,11 +207,12 @@ def plan_retention(inv: Inventory, rules: RetentionRules, *, drives: list[str] |
     rows = np.flatnonzero(mask)
     ts = s["timestamp"].to_numpy(dtype="datetime64[ns]").view(np.int64)[rows]
     dcodes, _ = pd.factorize(s["drive_uuid"].fillna("").array.take(rows), sort=False)
+    dcodes = _per_location(dcodes, s, rows)
     dcodes = dcodes * 2 + (s["kind"] == "remote").to_numpy(bool, na_value=False)[rows]  # a drive's backups: own set
     order = np.lexsort((-ts, dcodes))  # per drive and kind (in order of appearance), newest first
     rows, ts, dcodes = rows[order], ts[order], dcodes[order]
     rows = _uuid_ties(rows, ts, dcodes, s["uuid"])
-    c = pd.DataFrame({k: s[k].array.take(rows) for k in _PLAN_COLUMNS})
+    c = pd.DataFrame({k: s[k].array.take(rows) for k in _PLAN_COLUMNS + (("location",) if "location" in s else ())})
     n = len(c)
     start = np.r_[True, dcodes[1:] != dcodes[:-1]] if n else np.zeros(0, dtype=bool)
     group_start = np.maximum.accumulate(np.where(start, np.arange(n), 0)) if n else np.zeros(0, dtype=np.int64)
@@ -243,6 +264,9 @@ def plan_money(inv: Inventory, plan: RetentionPlan) -> tuple[pd.DataFrame, Delet
     """
     from explorer.data.cost import BACKUP_RESOURCE, DEFAULT_RESOURCE, deletion_savings
 
+    if inv.parts:
+        raise ValueError("plan_money costs one location (its prices, currency and burst): use "
+                         "plan_money_by_location for an inventory of several locations")
     snaps = plan.snapshots
     delete = ~snaps["keep"].to_numpy(bool)
     savings = deletion_savings(inv, snaps["uuid"].array[delete])
@@ -275,6 +299,45 @@ def plan_money(inv: Inventory, plan: RetentionPlan) -> tuple[pd.DataFrame, Delet
             value[on] = share * _float(row["monthly_cost_subscription"])
     per["saves_now"], per["value_at_subscription"] = saves, value
     return per.reset_index(), savings
+
+
+@dataclass(frozen=True, slots=True)
+class LocationMoney:
+    """One location's share of a plan's money: `plan_money` of its rows, in its own currency."""
+
+    location: str | None
+    per_drive: pd.DataFrame
+    savings: DeletionSavings
+
+    @property
+    def currency(self) -> str:
+        return self.savings.currency
+
+
+def plan_money_by_location(inv: Inventory, plan: RetentionPlan) -> tuple[LocationMoney, ...]:
+    """:func:`plan_money` per location of the plan, in location order: each location's rows costed with its
+    own prices, currency and burst (saving now is a per-location effect), never added across locations.
+
+    A single-location inventory gives one entry (its `plan_money`). A combined one gives an entry per
+    location that has rows in the plan; `inv`'s current rows of that location are costed with the part's
+    billing data (as `explorer.data.locations` does).
+    """
+    if not inv.parts:
+        return (LocationMoney(inv.location, *plan_money(inv, plan)),)
+    from explorer.data.locations import _view
+
+    snaps = plan.snapshots
+    where = snaps["location"].astype("string")
+    out = []
+    for part in inv.parts:
+        mine = where.eq(part.location).fillna(False).to_numpy(bool)
+        if not mine.any():
+            continue
+        view, positions = _view(inv, part)
+        rows = np.searchsorted(positions, snaps["row"].to_numpy(dtype=np.int64)[mine])  # positions in the view
+        sub = RetentionPlan(now=plan.now, rules=plan.rules, snapshots=snaps[mine].assign(row=rows))
+        out.append(LocationMoney(part.location, *plan_money(view, sub)))
+    return tuple(out)
 
 
 def _float(x) -> float:
