@@ -5,6 +5,11 @@ its drive's `meta`. With a tag prefix (`team-`) instead, the first tag name (in 
 starting with it (case-insensitive), whole (`team-web`), the snapshot's tags before its
 drive's. A snapshot with no owner goes to the explicit :data:`UNATTRIBUTED` bucket (always
 listed, even when empty), so the owners' totals always add up to the account's.
+
+Several locations (a combined inventory): a snapshot's drive is the drive of that uuid in the
+snapshot's own location, and each location is costed with its own prices and currency; the rollup
+then has a block of owners per currency (each with its `unattributed` row), money never added across
+currencies.
 """
 
 from __future__ import annotations
@@ -84,12 +89,26 @@ def owner_column(snapshots: pd.DataFrame, drives: pd.DataFrame, rule: OwnerRule 
     own = _owners(snapshots, rule)
     if len(drives):
         found = _owners(drives, rule)
-        per_drive = {u: o for u, o in zip(drives["uuid"].tolist(), found.tolist(), strict=True) if o is not pd.NA}
+        if _several_locations(drives):  # a drive is (location, uuid): the same uuid elsewhere is another drive
+            keys = list(zip(_locations(drives), drives["uuid"].tolist(), strict=True))
+            wanted = list(zip(_locations(snapshots), snapshots["drive_uuid"].tolist(), strict=True))
+        else:
+            keys, wanted = drives["uuid"].tolist(), snapshots["drive_uuid"].tolist()
+        per_drive = {k: o for k, o in zip(keys, found.tolist(), strict=True) if o is not pd.NA}
         # a plain dict: Series.map with an Arrow-string index silently matches nothing
-        from_drive = pd.Series([per_drive.get(u) for u in snapshots["drive_uuid"].tolist()], index=snapshots.index,
-                               dtype="string")
+        from_drive = pd.Series([per_drive.get(k) for k in wanted], index=snapshots.index, dtype="string")
         own = own.fillna(from_drive)
     return own.rename("owner")
+
+
+def _several_locations(frame: pd.DataFrame) -> bool:
+    return "location" in frame and frame["location"].nunique(dropna=False) > 1
+
+
+def _locations(frame: pd.DataFrame) -> list:
+    if "location" not in frame:
+        return [None] * len(frame)
+    return frame["location"].astype(object).where(frame["location"].notna(), None).tolist()
 
 
 def bucket(owners: pd.Series) -> pd.Series:
@@ -101,14 +120,31 @@ def owner_costs(inv, rule: OwnerRule | None = None, *, costs: pd.DataFrame | Non
                 currency: str | None = None) -> pd.DataFrame:
     """Snapshot bytes and money per owner, largest value first, `unattributed` last (schema.OWNER_COST_COLUMNS).
 
-    `costs` are rows of `snapshot_costs(inv)` (a filtered selection keeps only its own rows).
+    `costs` are rows of `snapshot_costs(inv)` (a filtered selection keeps only its own rows). Several
+    locations (and no `currency` forced): each location costed in its own currency, one block of owners per
+    currency in location order, each block with its own `unattributed` row; never added across currencies.
     """
     from explorer.data import schema
     from explorer.data.cost import snapshot_costs
 
-    cur = currency or inv.currency
-    costs = snapshot_costs(inv, currency=cur) if costs is None else costs
-    owners = bucket(owner_column(inv.snapshots, inv.drives, rule)).reindex(costs.index)
+    owners = bucket(owner_column(inv.snapshots, inv.drives, rule))
+    if not getattr(inv, "parts", ()) or currency is not None:
+        cur = currency or inv.currency
+        costs = snapshot_costs(inv, currency=cur) if costs is None else costs
+        return schema.conform(_rollup(costs, owners.reindex(costs.index), cur), schema.OWNER_COST_COLUMNS)
+    from explorer.data.locations import currencies
+
+    costs = snapshot_costs(inv) if costs is None else costs
+    row_currency = costs["currency"].astype("string")
+    blocks = []
+    for cur in dict.fromkeys([*currencies(inv), *row_currency.dropna()]):
+        mine = costs[row_currency.eq(cur).fillna(False).to_numpy(bool)]
+        blocks.append(_rollup(mine, owners.reindex(mine.index), cur))
+    return schema.conform(pd.concat(blocks, ignore_index=True), schema.OWNER_COST_COLUMNS)
+
+
+def _rollup(costs: pd.DataFrame, owners: pd.Series, cur: str) -> pd.DataFrame:
+    """One currency's owners: `costs` rows grouped by `owners` (aligned), `unattributed` always and last."""
     g = costs.groupby(owners.to_numpy(dtype=object), sort=False)
     frame = pd.DataFrame({
         "snapshot_count": g["uuid"].size(),
@@ -127,4 +163,4 @@ def owner_costs(inv, rule: OwnerRule | None = None, *, costs: pd.DataFrame | Non
     frame = frame.assign(currency=cur, last=lambda f: f["owner"] == UNATTRIBUTED)
     frame = frame.sort_values(["last", "value_at_subscription", "snapshot_bytes", "owner"],
                               ascending=[True, False, False, True], na_position="last")
-    return schema.conform(frame.reset_index(drop=True), schema.OWNER_COST_COLUMNS)
+    return frame.drop(columns=["last"]).reset_index(drop=True)
