@@ -248,24 +248,6 @@ def test_the_default_demo_tui_has_two_locations(monkeypatch):
     assert set(app.browser.clients) == {"ZRH", "FRA"} and app.source.demo
 
 
-async def test_a_retention_plan_is_one_locations_and_marks_its_rows_there(clients):
-    app = new_app(clients)
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await start(pilot, app)
-        await pilot.press("slash", *"location:FRA", "enter")  # the current row's location is the plan's
-        await wait_drawn(pilot, "39 of 78")
-        await pilot.press("p")
-        await wait_drawn(pilot, "Retention plan for all of FRA")
-        await pilot.press("2", "enter")
-        await wait_drawn(pilot, "last")
-        await pilot.press("ctrl+s")
-        note = await wait_for_report(pilot, "snapshots the plan deletes")
-        count = int(re.search(r"Marked the (\d+) snapshots", note).group(1))
-        marks = app.browser.marks
-        assert count == len(marks) > 0 and {loc for loc, _ in marks} == {"FRA"}
-        await wait_drawn(pilot, f"{count} marked")
-
-
 async def test_no_new_snapshot_of_a_gone_drive(clients):
     app = new_app(clients)
     async with app.run_test(size=(120, 40)) as pilot:

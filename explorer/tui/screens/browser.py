@@ -402,16 +402,13 @@ class BrowserScreen(PanesMixin, TypeAheadMixin, WriteActionsMixin, OwnersMixin, 
         if self.inventory is None:
             self.notify("Nothing loaded yet.", severity="warning")
             return
-        drive = self.drive_uuid  # the drive chosen in the drives pane, else the whole account
+        drive = self.drive_uuid  # the drive chosen in the drives pane, else the whole account (every location)
         name = self._drive_name(drive) if drive else None
         inventory = self.inventory
-        if inventory.parts:  # several locations: one location's plan (its own prices), the drive's or the row's
+        if inventory.parts and drive:  # several locations: a drive is planned in its own location (its prices)
             from explorer.data.locations import part_for
 
-            key = self.current_key()
-            location = self.drive_location if drive else (key[0] if key else inventory.parts[0].location)
-            inventory = part_for(inventory, location)
-            name = name or f"all of {location}"
+            inventory = part_for(inventory, self.drive_location)
         self.app.push_screen(RetentionScreen(inventory, drive_uuid=drive, drive_name=name), self._plan_marked)
 
     def _plan_marked(self, deletions: set[tuple[str, str]] | None) -> None:

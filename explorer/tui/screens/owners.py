@@ -33,7 +33,8 @@ class OwnersScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     OwnersScreen #owners-dialog { width: 100; max-width: 100%; height: auto; max-height: 90%;
                                   border: thick $primary; background: $surface; padding: 0 1; }
-    OwnersScreen #owners-table { width: auto; height: auto; }
+    OwnersScreen .owners-table { width: auto; height: auto; }
+    OwnersScreen .owners-currency.next { margin-top: 1; }
     OwnersScreen Label, OwnersScreen #owners-note { width: 1fr; height: auto; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -47,17 +48,31 @@ class OwnersScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         owners = owner_costs(self.inventory, self.rule)
-        cur = self.inventory.currency
+        # one table per currency (several locations: each costed in its own; never added across currencies)
+        blocks = list(dict.fromkeys(owners["currency"].dropna().astype(str))) or [self.inventory.currency]
+        where = _locations_by_currency(self.inventory)
         with VerticalScroll(id="owners-dialog"):
             yield Label(f"Cost by owner — {self.rule.describe()} (esc closes)", id="dialog-title", markup=False)
-            yield Label(f"Per 30-day month in {cur}: value at subscription price and burst now from snapshots.",
-                        markup=False)
-            yield Static(owner_table(owners, cur), id="owners-table", markup=False)
+            for i, cur in enumerate(blocks):
+                mine = owners[owners["currency"].astype("string").eq(cur).fillna(False).to_numpy(bool)]
+                at = f" ({', '.join(where[cur])}, their own prices)" if where.get(cur) else ""
+                yield Label(f"Per 30-day month in {cur}{at}: value at subscription price and burst now from "
+                            "snapshots.", markup=False, classes="owners-currency next" if i else "owners-currency")
+                yield Static(owner_table(mine, cur), id="owners-table" if i == 0 else f"owners-table-{i}",
+                             classes="owners-table", markup=False)
             unowned = owners.loc[owners["owner"] == "unattributed", "snapshot_count"]
-            hint = (f"{int(unowned.iloc[0]):,} snapshots have no owner: mark them (filter owner:unattributed, "
-                    "then a) and press O to set one." if len(unowned) and int(unowned.iloc[0]) else
-                    "Every snapshot has an owner.")
+            count = int(unowned.sum()) if len(unowned) else 0
+            hint = (f"{count:,} snapshots have no owner: mark them (filter owner:unattributed, "
+                    "then a) and press O to set one." if count else "Every snapshot has an owner.")
             yield Static(f"{hint}\n{ATTRIBUTION_RULE}", id="owners-note", markup=False)
+
+
+def _locations_by_currency(inv: Any) -> dict[str, list[str]]:
+    """`{currency: [location, ...]}` of a combined inventory's locations (empty for a single location)."""
+    out: dict[str, list[str]] = {}
+    for part in getattr(inv, "parts", ()):
+        out.setdefault(part.currency, []).append(part.location)
+    return out
 
 
 class SetOwnerScreen(ModalScreen[str | None]):

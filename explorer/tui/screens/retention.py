@@ -1,15 +1,21 @@
 """`p`: preview a retention plan for the current drive or the whole account, then mark its deletions.
 
 Rules are typed in a form (Enter previews); the plan is listed with each snapshot's reasons
-(or `delete`), with the money preview of `data.retention.plan_money`. `ctrl+s` closes with
-the plan's deletions as the browser's marks, so deleting goes through the normal `ctrl+d`
+(or `delete`), with the money preview of `data.retention.plan_money_by_location`. `ctrl+s` closes
+with the plan's deletions as the browser's marks, so deleting goes through the normal `ctrl+d`
 confirmation. The plan is a pure function of the shown inventory (no IO here).
+
+Several locations: "the whole account" is every location that loaded this time (a failed one's cached
+rows are named, never planned); each location's drives are planned on their own and its money is a
+line of its own in its own currency (never added across currencies); the plan has a location column
+and the marks are (location, uuid).
 """
 
 from __future__ import annotations
 
 from typing import ClassVar
 
+import numpy as np
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -17,6 +23,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, Static
 
 from explorer.data import Inventory
+from explorer.data.units import money
 from explorer.errors import ExplorerError, ValidationError
 from explorer.tui.formatting import human_bytes
 from explorer.tui.view import row_keys
@@ -41,7 +48,7 @@ class RetentionScreen(ModalScreen[set[str] | None]):
     #retention-form { height: auto; }
     #retention-form Vertical { width: 1fr; height: auto; }
     #retention-form Input { width: 100%; }
-    #retention-preview { height: auto; margin: 1 0; }
+    #retention-preview { height: auto; margin: 0 0 1 0; }
     #retention-plan { height: 1fr; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -55,8 +62,14 @@ class RetentionScreen(ModalScreen[set[str] | None]):
         self.inventory = inventory
         self.drive_uuid = drive_uuid
         self.scope_name = drive_name or (drive_uuid or "the whole account")
+        #: several locations: every location of the inventory is planned but those that failed to load
+        self.locations = tuple(p.location for p in inventory.parts)
+        self.failed = tuple(f for f in inventory.failures if f.location in self.locations)
+        if self.locations and not drive_uuid:
+            self.scope_name += f" ({', '.join(self.locations)})"
         self.plan = None
-        self.totals = None
+        self.totals = None  # one location: its DeletionSavings; several: None (see self.money)
+        self.money: tuple = ()  # LocationMoney per location with rows in the plan
 
     def compose(self) -> ComposeResult:
         with Vertical(id="retention-dialog"):
@@ -73,7 +86,7 @@ class RetentionScreen(ModalScreen[set[str] | None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("snapshot", "drive", "taken", "size", "plan")
+        table.add_columns(*(("loc",) if self.locations else ()), "snapshot", "drive", "taken", "size", "plan")
         self.preview()
 
     def _rules(self):
@@ -91,31 +104,54 @@ class RetentionScreen(ModalScreen[set[str] | None]):
 
     def preview(self) -> None:
         """Plan with the form's rules and show it; a bad rule is shown, and nothing can be marked."""
-        from explorer.data.retention import plan_money, plan_retention
+        from explorer.data.retention import plan_money_by_location, plan_retention
 
         note = self.query_one("#retention-preview", Static)
         table = self.query_one(DataTable)
         table.clear()
         try:
             drives = (self.drive_uuid,) if self.drive_uuid else ()
-            self.plan = plan_retention(self.inventory, self._rules(), drives=drives)
-            _, self.totals = plan_money(self.inventory, self.plan)
+            self.plan = plan_retention(self.inventory, self._rules(), drives=drives, scope=self._scope())
+            self.money = plan_money_by_location(self.inventory, self.plan)
         except ExplorerError as exc:
             self.plan = self.totals = None
+            self.money = ()
             note.update(f"[b]Cannot plan:[/b] {exc}")
             self.query_one("#retention-mark", Button).disabled = True
             return
+        self.totals = None if self.locations else self.money[0].savings
+        deleted = self.delete_count
         keep = int(self.plan.snapshots["keep"].sum())
-        head = (f"Keeps {keep} and deletes {self.totals.snapshot_count} of {len(self.plan.snapshots)} "
-                f"available snapshots (plan at {self.plan.now:%Y-%m-%d %H:%M} UTC).")
-        note.update(head + ("\n" + self.totals.describe() if self.totals.snapshot_count else ""))
-        self.query_one("#retention-mark", Button).disabled = self.totals.snapshot_count == 0
+        where = f" in {len(self.money)} locations" if len(self.money) > 1 else ""
+        head = (f"Keeps {keep} and deletes {deleted} of {len(self.plan.snapshots)} "
+                f"available snapshots{where} (plan at {self.plan.now:%Y-%m-%d %H:%M} UTC).")
+        if not self.locations:
+            lines = [self.totals.describe()] if deleted else []
+        else:
+            lines = [_location_line(m) for m in self.money]
+            lines += [f"{f.location}: not planned, not loaded this time ({f.reason}); its rows are the cache."
+                      for f in self.failed]
+        note.update("\n".join([head, *lines]))
+        self.query_one("#retention-mark", Button).disabled = deleted == 0
         rows = self.plan.snapshots.head(SHOWN_ROWS)
+        several = bool(self.locations)
         for r in rows.itertuples():
-            table.add_row(r.name if isinstance(r.name, str) else r.uuid,
+            loc = str(r.location) if several and isinstance(r.location, str) else "—"
+            table.add_row(*((loc,) if several else ()), r.name if isinstance(r.name, str) else r.uuid,
                           r.drive_name if isinstance(r.drive_name, str) else "—",
                           f"{r.timestamp:%Y-%m-%d %H:%M}", human_bytes(r.allocated_size),
-                          r.reasons if r.reasons else "DELETE", key=r.uuid)
+                          r.reasons if r.reasons else "DELETE", key=f"{loc}:{r.uuid}" if several else r.uuid)
+
+    @property
+    def delete_count(self) -> int:
+        return sum(m.savings.snapshot_count for m in self.money)
+
+    def _scope(self) -> np.ndarray | None:
+        """Several locations: the rows of the locations that loaded this time (a failed one's are its cache)."""
+        if not self.failed:
+            return None
+        failed = [f.location for f in self.failed]
+        return ~self.inventory.snapshots["location"].astype("string").isin(failed).fillna(False).to_numpy(bool)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -128,7 +164,7 @@ class RetentionScreen(ModalScreen[set[str] | None]):
 
     def action_mark(self) -> None:
         self.preview()  # what is marked is what the form says now
-        if self.plan is None or not self.totals.snapshot_count:
+        if self.plan is None or not self.delete_count:
             self.notify("Nothing to mark under these rules.", severity="warning")
             return
         # marks are (location, uuid) keys: those of the plan's rows of the inventory's snapshots frame
@@ -136,3 +172,19 @@ class RetentionScreen(ModalScreen[set[str] | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def _location_line(m) -> str:
+    """One location's money in its own currency: `ZRH (CHF): deletes 12, frees 3.2 GiB · ...`."""
+    s, cur = m.savings, m.currency
+    kept = int(m.per_drive["kept"].sum())
+    if not s.snapshot_count:
+        return f"{m.location} ({cur}): keeps {kept}, deletes none."
+    if s.price_missing:
+        saves = f"no {cur} price known for part of it"
+    elif s.bursting:
+        saves = f"saves now {money(s.saves_now_monthly, cur)}/month (bursting)"
+    else:
+        saves = "saves nothing now (within subscription)"
+    return (f"{m.location} ({cur}): keeps {kept}, deletes {s.snapshot_count}, frees {human_bytes(s.bytes_freed)} · "
+            f"{saves} · value {money(s.monthly_cost_subscription, cur)}/month at subscription price")
