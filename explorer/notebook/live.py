@@ -9,6 +9,7 @@ import json
 import uuid
 from pathlib import Path
 
+import ipywidgets
 import plotly
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -25,19 +26,29 @@ CHART_CLASS = "explorer-live-chart"
 # run `initialize`; past that, the model drops every later message from Python, so the chart never redraws.
 # plotly's `_esm` is its whole 5 MB bundle, imported afresh for each chart: a dashboard's three charts evaluated
 # it three times over, and on a busy machine the window closed. So `_esm` is the small loader below, which
-# `initialize`s at once, and the bundle travels as data (`_plotly_bundle`). It is imported once per page, when
-# the first chart has a place to draw; updates from Python that arrive before it is loaded are kept and replayed.
+# `initialize`s at once, and the bundle travels as data, in one model every chart refers to (`PlotlyBundle`:
+# a notebook's saved widget state, and so an exported page, carries it once, not once per chart). It is imported
+# once per page, when the first chart has a place to draw; updates from Python that arrive before it is loaded
+# are kept and replayed.
 #
 # plotly's view also draws as soon as it is made, before it is in the page: plotly.js finds no width there and
 # falls back to 700 px. So a view waits until its element has a width, then draws, then tells Python.
 _LOADER = """
 const KEY = %(key)s, TRANSIENT = %(transient)s, CHART_CLASS = %(chart_class)s;
 
+async function bundleSource(model) {
+  const ref = model.get("_plotly_bundle");  // a widget reference: "IPY_MODEL_<id>" (or the model itself)
+  const bundle = typeof ref === "string" ? await model.widget_manager.get_model(ref.replace(/^IPY_MODEL_/, "")) : ref;
+  return bundle.get("source");
+}
+
 function loadPlotly(model) {
   const cache = (globalThis.__explorerPlotly ??= new Map());
   if (!cache.has(KEY)) {
-    const url = URL.createObjectURL(new Blob([model.get("_plotly_bundle")], { type: "text/javascript" }));
-    cache.set(KEY, import(url).finally(() => URL.revokeObjectURL(url)));
+    cache.set(KEY, bundleSource(model).then((source) => {
+      const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+      return import(url).finally(() => URL.revokeObjectURL(url));
+    }));
   }
   return cache.get(KEY);
 }
@@ -149,12 +160,26 @@ def _loader() -> str:
     return _LOADER % {name: json.dumps(value) for name, value in names.items()}
 
 
+class PlotlyBundle(ipywidgets.Widget):
+    """plotly's widget bundle as the state of one plain model, shared by every live chart of a kernel."""
+
+    source = traitlets.Unicode().tag(sync=True)
+    _shared: PlotlyBundle | None = None
+
+    @classmethod
+    def shared(cls) -> PlotlyBundle:
+        """The kernel's one bundle model (made anew if it was closed, e.g. by `Widget.close_all()`)."""
+        if cls._shared is None or cls._shared.comm is None:
+            cls._shared = cls(source=_bundle())
+        return cls._shared
+
+
 class LiveFigure(go.FigureWidget):
     """A FigureWidget that fills the output's width, follows window resizes and reports its first drawing."""
 
     # Class traits, so the first state the front end gets has them (a later _esm would reload the view).
     _esm = _loader()
-    _plotly_bundle = traitlets.Unicode(_bundle()).tag(sync=True)
+    _plotly_bundle = traitlets.Instance(PlotlyBundle).tag(sync=True, **ipywidgets.widget_serialization)
 
     _defer_open = True
 
@@ -164,6 +189,7 @@ class LiveFigure(go.FigureWidget):
         # the model while its 5 MB module loads, and updates that arrive meanwhile are lost: the chart drew empty.
         # So the comm opens only now, with the whole figure in its first state.
         self._config = {**(self._config or {}), "responsive": True, "displaylogo": False}
+        self._plotly_bundle = PlotlyBundle.shared()
         self._defer_open = False
         self.open()
         self._rendered = 0  # front-end views drawn so far
