@@ -4,24 +4,14 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import statistics
-import time
 import uuid
 
 import httpx
 import msgspec
+from timing import median_ms as _median_ms
 
 from explorer.emulator import running_emulator
 from explorer.emulator.wire import MAX_BODY_BYTES, decode_json
-
-
-def _median_ms(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
 
 
 def main() -> None:

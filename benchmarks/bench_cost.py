@@ -13,11 +13,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from timing import best  # noqa: E402
 
 from explorer.data.cost import snapshot_costs  # noqa: E402
 from explorer.data.cost_report import build_cost_report, cost_json_text  # noqa: E402
@@ -35,15 +36,6 @@ def fabricate(n: int):
     inv.snapshots["meta"] = [json.dumps({"owner": "ops", "ticket": f"OPS-{i}"}) if i % 3 == 0 else m
                              for i, m in enumerate(inv.snapshots["meta"])]
     return inv
-
-
-def best(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def _steps(inv) -> list:

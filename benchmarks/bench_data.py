@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -34,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from emulator_process import emulator_process  # noqa: E402
+from timing import best_round_robin as best  # noqa: E402
 
 from explorer.client import CloudSigmaClient, models  # noqa: E402
 from explorer.data import schema  # noqa: E402
@@ -42,18 +41,6 @@ from explorer.data.frames import SnapshotRow  # noqa: E402
 from explorer.data.growth import drive_growth  # noqa: E402
 from explorer.data.inventory import Inventory  # noqa: E402
 from explorer.data.load import SNAPSHOT_FIELDS, PageColumns, build_inventory, load_inventory  # noqa: E402
-
-
-def best(fns: dict[str, Callable[[], object]], repeat: int) -> dict[str, tuple[float, object]]:
-    """Best time and last result of each function, run round-robin so load changes hit them alike."""
-    times: dict[str, list[float]] = {k: [] for k in fns}
-    results: dict[str, object] = {}
-    for _ in range(repeat):
-        for name, fn in fns.items():
-            t = time.perf_counter()
-            results[name] = fn()
-            times[name].append(time.perf_counter() - t)
-    return {k: (min(v), results[k]) for k, v in times.items()}
 
 
 class _Page(msgspec.Struct):

@@ -25,6 +25,8 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from timing import timings
+
 from explorer.emulator import DEMO_PASSWORD, DEMO_USERNAME, create_app
 from explorer.emulator.server import EmulatorServer
 from explorer.emulator.state import EmulatorState
@@ -35,12 +37,7 @@ AUTH = (DEMO_USERNAME, DEMO_PASSWORD)
 def best(fn, repeat: int) -> float:
     """Median of `repeat` runs (after one warm-up)."""
     fn()
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+    return statistics.median(timings(fn, repeat))
 
 
 def main(argv=None) -> int:

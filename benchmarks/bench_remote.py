@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from timing import best  # noqa: E402
 
 from explorer.client import models  # noqa: E402
 from explorer.data import frames  # noqa: E402
@@ -42,15 +43,6 @@ def fleet(n_local: int, n_remote: int, n_drives: int):
             drive=None if gone else frames._Uuid(f"d{d:07d}"), timestamp="2026-11-30 02:00:00+00:00",
             location="GVA", drive_meta=meta))
     return drives, local, remote
-
-
-def best(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def main() -> int:
