@@ -189,6 +189,7 @@ class BrowserScreen(PanesMixin, TypeAheadMixin, WriteActionsMixin, OwnersMixin, 
         self.marks_dropped = before - len(self.marks)
         self._refresh_view(keep_uuid=keep, cursor_row=0 if top else None)
         self.warm_sort_orders(self.view)
+        self.warm_search_index(self.view)  # above SYNC_ROWS: the type-ahead's n-gram index, in a thread
         self.query_one(SummaryBar).show(prepared.summary, prepared.locations, inventory.failures)
         several = {p.location: p.currency for p in inventory.parts}
         self.query_one(DrivesPane).show(inventory.drives if prepared.drives is None else prepared.drives,

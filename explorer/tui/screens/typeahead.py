@@ -11,6 +11,11 @@ Each term's rows are kept (TermMasks, one byte a row) for the texts after it: th
 shares with an older one cost nothing, and a word that extends an earlier word (`web` after `we`) is
 tested only on the rows that word matched. The table gets a lazy Arrow slice (dictionary columns over
 the cached cells): no cell is copied, whatever the number of matches.
+
+Above SYNC_ROWS an n-gram index of the search text (explorer.data.ngram) is built once per inventory, in a
+thread worker started after the first rows are drawn (`warm_search_index`); once it is there, a free word costs
+in proportion to its candidate rows instead of a pass over every row (its rows are still tested with the
+filter language's own match). Until then, and for words it cannot serve, words are tested as above.
 """
 
 from __future__ import annotations
@@ -25,7 +30,9 @@ import numpy as np
 import pyarrow as pa
 from textual import work
 from textual.message import Message
+from textual.worker import get_current_worker
 
+from explorer.data.ngram import NgramIndex
 from explorer.data.query import SEARCH_COLUMN, Query, QueryError, Term, parse_query, search_hits
 from explorer.tui.view import MARK
 
@@ -78,6 +85,8 @@ class TypeAheadMixin:
     _filter_seq = 0
     _filter_running = False
     _term_masks: TermMasks | None = None
+    #: (view, its n-gram index), set by the warm_search_index worker when the index is complete
+    _search_index: tuple[Any, NgramIndex] | None = None
 
     def filter_as_typed(self, text: str) -> None:
         bar = self._filter_bar()
@@ -112,6 +121,9 @@ class TypeAheadMixin:
         job = self._current_job()
         if self._term_masks is None or self._term_masks.view is not job.view:
             self._term_masks = TermMasks(job.view)
+        built = self._search_index
+        if built is not None and built[0] is job.view:
+            self._term_masks.index = built[1]  # no filter worker runs now: the next one uses it
         self._filter_running = True
         self._filter_rows(job, self._term_masks)
 
@@ -131,6 +143,25 @@ class TypeAheadMixin:
             self.post_message(FilterComputed(job, None, None))
             return
         self.post_message(FilterComputed(job, positions, lazy_rows(view, positions, job.marked)))
+
+    @work(thread=True, exclusive=True, group="search-index", exit_on_error=False, description="indexing names")
+    def warm_search_index(self, view) -> None:
+        """Build the n-gram index of `view`'s search text (1M snapshots: a few seconds, ~80-100 MB), unless the
+        view is small enough to filter at once; dropped when a newer inventory replaces the view."""
+        if len(view) <= SYNC_ROWS or SEARCH_COLUMN not in view.frame:
+            return
+        worker = get_current_worker()
+
+        def check() -> None:
+            if worker.is_cancelled or self.view is not view:
+                raise Superseded
+
+        try:
+            index = NgramIndex.build(pa.array(view.frame[SEARCH_COLUMN]), check)
+        except Superseded:
+            return
+        if self.view is view:
+            self._search_index = (view, index)
 
     def on_filter_computed(self, message: FilterComputed) -> None:
         self._filter_running = False
@@ -156,8 +187,10 @@ class TermMasks:
     rows, computed once with `Query(text, (term,)).mask`, serve every later text that has the term too.
     """
 
-    def __init__(self, view) -> None:
+    def __init__(self, view, index: NgramIndex | None = None) -> None:
         self.view = view
+        #: the n-gram index of the view's search text, once built (words are then served from it)
+        self.index = index
         self._kept: OrderedDict[Term, np.ndarray] = OrderedDict()
         self._search: pa.Array | None = None
         self._lock = threading.Lock()
@@ -173,7 +206,10 @@ class TermMasks:
                 self._kept.move_to_end(term)
                 return hit
             wider = self._wider(term)
-        hit = self._narrowed(term, wider, stale) if wider is not None else self._tested(term, stale)
+        if self.index is not None and term.field == "text" and NgramIndex.usable(str(term.value)):
+            hit = self._indexed(term, wider, stale)
+        else:
+            hit = self._narrowed(term, wider, stale) if wider is not None else self._tested(term, stale)
         with self._lock:
             self._kept[term] = hit
             while len(self._kept) > KEPT_TERMS:
@@ -197,6 +233,15 @@ class TermMasks:
         if self._search is None:
             self._search = pa.array(self.view.frame[SEARCH_COLUMN])  # pandas holds it in Arrow already
         return self._search
+
+    def _indexed(self, term: Term, wider: np.ndarray | None, stale) -> np.ndarray:
+        """A word's rows from the n-gram index: its candidates (within a kept wider word's rows, if any), tested."""
+        def check() -> None:
+            if stale():
+                raise Superseded
+
+        hit = self.index.hits(self._search_text(), str(term.value), within=wider, check=check)
+        return ~hit if term.negate else hit
 
     def _narrowed(self, term: Term, wider: np.ndarray, stale) -> np.ndarray:
         if stale():
