@@ -34,6 +34,8 @@ BLOCK = 65_536
 CLASSES = 39
 _GRAMS = CLASSES**3
 _NONE = 255  # the class of a newline: no gram holds one
+#: rows whose keys are made at once while a block is built
+_PART = 4096
 #: intersect a next trigram's rows only while they are at most this many times the candidates left
 _INTERSECT_RATIO = 16
 
@@ -75,7 +77,9 @@ class NgramIndex:
     def build(cls, search: pa.Array | pa.ChunkedArray, check: Callable[[], None] | None = None) -> NgramIndex:
         """Index `search` (string or large_string); `check` is called between blocks and may raise to stop."""
         data, offsets = _bytes_and_offsets(search)
-        counts = np.bincount(data, minlength=256)
+        counts = np.zeros(256, dtype=np.int64)
+        for at in range(0, len(data), 1 << 22):  # bincount makes its input intp: 8 bytes a byte, so by parts
+            counts += np.bincount(data[at:at + (1 << 22)], minlength=256)
         counts[ord("\n")] = 0
         present = np.flatnonzero(counts)
         by_use = present[np.argsort(-counts[present], kind="stable")]
@@ -163,32 +167,40 @@ def _bytes_and_offsets(search: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, 
 
 def _block(data: np.ndarray, offsets: np.ndarray, first: int, end: int, classes: np.ndarray) -> _Block:
     count = end - first
-    lo, hi = int(offsets[first]), int(offsets[end])
-    cls = classes[data[lo:hi]]
-    row = np.repeat(np.arange(count, dtype=np.uint16), np.diff(offsets[first:end + 1]))
     chars = np.zeros((CLASSES + 1, count), dtype=bool)  # the last line takes the newlines and is dropped
-    chars[np.minimum(cls, CLASSES), row] = True
+    # (trigram, row) in one 32-bit key, made a few thousand rows at a time (few temporaries at once); one sort
+    # (numpy's vectorised one) then groups the block's rows by trigram, in order
+    parts = [_keys(data, offsets, first, at, min(at + _PART, end), classes, chars) for at in range(first, end, _PART)]
     packed = np.packbits(chars[:CLASSES], axis=1)
     del chars
-    if len(cls) >= 3:
-        a, b, c = cls[:-2], cls[1:-1], cls[2:]
-        valid = (a != _NONE) & (b != _NONE) & (c != _NONE) & (row[:-2] == row[2:])
-        # (trigram, row) in one 32-bit key: one sort (numpy's vectorised one) groups the rows by trigram in order
-        key = a[valid].astype(np.uint32) * CLASSES**2
-        key += b[valid].astype(np.uint32) * CLASSES
-        key += c[valid]
-        key <<= 16
-        key |= row[:-2][valid]
-        del valid
-        key.sort()
-        if len(key):
-            key = key[np.concatenate(([True], key[1:] != key[:-1]))]  # a row holding a trigram twice: once
-        codes, rows = (key >> 16).astype(np.uint16), (key & 0xFFFF).astype(np.uint16)
-    else:
-        codes, rows = np.zeros(0, np.uint16), np.zeros(0, np.uint16)
+    key = np.concatenate(parts) if parts else np.zeros(0, np.uint32)
+    del parts
+    key.sort()
+    if len(key):
+        key = key[np.concatenate(([True], key[1:] != key[:-1]))]  # a row holding a trigram twice: once
+    codes = (key >> 16).astype(np.uint16)
     starts = np.zeros(_GRAMS + 1, dtype=np.int32)
     np.cumsum(np.bincount(codes, minlength=_GRAMS), out=starts[1:])
-    return _Block(first, count, rows, starts, packed)
+    del codes
+    return _Block(first, count, (key & 0xFFFF).astype(np.uint16), starts, packed)
+
+
+def _keys(data: np.ndarray, offsets: np.ndarray, first: int, lo_row: int, hi_row: int, classes: np.ndarray,
+          chars: np.ndarray) -> np.ndarray:
+    """The (trigram << 16 | row in block) keys of rows lo_row..hi_row; marks their classes in `chars`."""
+    cls = classes[data[int(offsets[lo_row]):int(offsets[hi_row])]]
+    row = np.repeat(np.arange(lo_row - first, hi_row - first, dtype=np.uint16), np.diff(offsets[lo_row:hi_row + 1]))
+    chars[np.minimum(cls, CLASSES), row] = True
+    if len(cls) < 3:
+        return np.zeros(0, np.uint32)
+    a, b, c = cls[:-2], cls[1:-1], cls[2:]
+    valid = (a != _NONE) & (b != _NONE) & (c != _NONE) & (row[:-2] == row[2:])
+    key = a[valid].astype(np.uint32) * CLASSES**2
+    key += b[valid].astype(np.uint32) * CLASSES
+    key += c[valid]
+    key <<= 16
+    key |= row[:-2][valid]
+    return key
 
 
 def _take(search: pa.Array | pa.ChunkedArray, rows: np.ndarray) -> pa.Array | pa.ChunkedArray:
