@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -16,10 +17,12 @@ from explorer.data.cost import (
     snapshot_resources_bursting,
 )
 from explorer.data.cost_report import CostReport, build_cost_report
-from explorer.data.history import RecordResult
 from explorer.data.inventory import Inventory
 from explorer.data.owners import OwnerRule
 from explorer.data.units import UNKNOWN, human_age, human_bytes, money
+
+if TYPE_CHECKING:  # the history store imports DuckDB (0.2-0.3 s): not at every TUI start, which imports this
+    from explorer.data.history import RecordResult
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[bool] | None = None) -> str:

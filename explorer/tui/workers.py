@@ -7,22 +7,16 @@ ERROR state and the browser's single `on_worker_state_changed` reports them.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from types import SimpleNamespace
 from typing import Any
 
-import pandas as pd
 from textual import work
 from textual.worker import get_current_worker
 
 from explorer.data import actions, load_inventory_async
 from explorer.errors import ExplorerError, NotFoundError
 from explorer.tui.messages import ActionFinished, InventoryLoaded, JobProgress, LoadProgress, Outcome
-from explorer.tui.view import SORTABLE, Prepared, SnapshotView, prepare
-from explorer.tui.widgets.summary import Summary
-
-#: rows of a warm start's first paint (the newest, as the table sorts them at start); the rest follow
-CACHED_FIRST_ROWS = 500
+from explorer.tui.view import SORTABLE, SnapshotView, prepare
 
 
 class WorkersMixin:
@@ -69,25 +63,6 @@ class WorkersMixin:
         progress("table", 0, len(inventory.snapshots))
         prepared = await asyncio.to_thread(prepare, inventory)
         self.post_message(InventoryLoaded(generation, inventory, prepared=prepared))
-
-    @work(thread=True, exclusive=True, group="cache", exit_on_error=False, description="reading the cached inventory")
-    def load_cached(self, generation: int) -> None:
-        """A warm start: the cached inventory (each location's), its newest rows first, while `load_inventory` runs.
-
-        Both arrive as `InventoryLoaded` of the fresh load's generation; the screen drops them once the
-        fresh inventory is shown (they are marked by `source.offline`).
-        """
-        from explorer.data.cache import load_cached_head, load_cached_inventory
-        from explorer.data.locations import combine
-
-        slots = self.location_sources()
-        heads = [load_cached_head(source, CACHED_FIRST_ROWS, location=code) for source, code in slots]
-        head = combine([h for h, _, _ in heads])
-        count, allocated = sum(n for _, n, _ in heads), sum(a for _, _, a in heads)
-        self.post_message(InventoryLoaded(generation, head, partial=True, prepared=_first_rows(head, count, allocated)))
-        if not get_current_worker().is_cancelled:
-            cached = combine([load_cached_inventory(source=source, location=code) for source, code in slots])
-            self.post_message(InventoryLoaded(generation, cached, prepared=prepare(cached)))
 
     @work(thread=True, exclusive=True, group="warm", exit_on_error=False, description="preparing sort orders")
     def warm_sort_orders(self, view: SnapshotView) -> None:
@@ -171,20 +146,3 @@ class WorkersMixin:
         except NotFoundError:
             return  # deleted meanwhile: nothing to announce
         self.post_message(ActionFinished("Snapshot available", [Outcome(name, True, "available")]))
-
-
-def _first_rows(head, count: int, allocated: int) -> Prepared:
-    """The cache's newest rows, formatted in a few ms (all 100k take a second); the totals are the whole cache's.
-
-    Money that needs every row (the summary's, each drive's) is left unknown until the whole cache is prepared.
-    """
-    from explorer.data import snapshot_costs
-    from explorer.data.owners import owner_column
-
-    snaps = head.snapshots
-    drives = head.drives[head.drives["uuid"].isin(snaps["drive_uuid"])]
-    costs = snapshot_costs(dataclasses.replace(head, drives=drives))
-    view = SnapshotView(snaps.assign(owner=owner_column(snaps, drives)), costs)
-    summary = Summary(count=count, allocated=allocated, currency=head.currency, cost_subscription=None,
-                      cost_burst=None, bursting=None)
-    return Prepared(view, pd.Series(dtype="Float64"), summary)

@@ -201,3 +201,112 @@ async def test_an_unreadable_cache_is_reported_and_the_fresh_load_still_runs(cac
         await wait_until(pilot, lambda: "cached" not in screen_lines(pilot)[0], what="the fresh inventory")
         count = f"{len(inventory.snapshots):,}"
         await wait_drawn(pilot, f"{count} of {count}")
+
+
+# ----- a cache larger than the first paint: its newest rows first, the rest only when something asks ---------
+
+BIG = 800  # snapshots: more than the first paint's CACHED_FIRST_ROWS (500)
+
+
+@pytest.fixture
+async def big_cached(monkeypatch):
+    """A cache of BIG snapshots, a gated client, and the list of whole-cache reads made since the app started."""
+    from explorer.data import cache
+    from explorer.emulator import running_emulator
+
+    with running_emulator(seed=5, drives=8, snapshots=BIG) as emulator:
+        plain = AsyncCloudSigmaClient(emulator.url, username=emulator.username, password=emulator.password)
+        inventory = await load_inventory_async(plain)  # writes the cache
+        assert len(inventory.snapshots) == BIG
+        reads = []
+        real = cache.load_cached_inventory
+
+        def counted(*args, **kwargs):
+            reads.append(kwargs.get("source"))
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(cache, "load_cached_inventory", counted)
+        gate = Gate()
+        gated = AsyncCloudSigmaClient(emulator.url, username=emulator.username, password=emulator.password,
+                                      transport=gate, retry=NO_RETRY)
+        yield inventory, gated, gate, reads
+        await gated.aclose()
+        await plain.aclose()
+
+
+async def _head_drawn(pilot, gate: Gate) -> None:
+    await wait_drawn(pilot, f"500 of {BIG}", what="the cache's newest 500 rows, of all of it")
+    await wait_until(pilot, lambda: "cached" in screen_lines(pilot)[0], what="the title saying cached")
+    await wait_until(pilot, lambda: gate.waiting, what="the fresh load waiting at the gate")
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_a_large_cache_shows_its_newest_rows_and_the_fresh_load_swaps_in_without_reading_the_rest(
+        big_cached, size):
+    inventory, gated, gate, reads = big_cached
+    newest = inventory.snapshots.nlargest(2, "timestamp")["uuid"].tolist()
+    app = new_app(gated, warm_start=True)
+    async with app.run_test(size=size) as pilot:
+        await _head_drawn(pilot, gate)
+        await pilot.press("space")  # marks the newest snapshot, on the cache's rows
+        await wait_drawn(pilot, "1 marked")
+        gate.open()
+        await wait_until(pilot, lambda: "cached" not in screen_lines(pilot)[0], what="the fresh inventory")
+        screen = await wait_drawn(pilot, f"{BIG} of {BIG}")
+        assert "1 marked" in screen
+        assert {u for _, u in app.browser.marks} == {newest[0]}
+        assert app.browser.current_key()[1] == newest[1]  # the cursor stayed on the next row, where space left it
+    assert reads == []  # nothing asked for more than the newest rows: the rest of the cache was never read
+
+
+@pytest.mark.parametrize("key", ["s", "end"], ids=["sort", "scroll-to-the-end"])
+async def test_another_sort_or_scrolling_past_the_newest_rows_reads_the_whole_cache_before_the_fresh_load(
+        big_cached, key):
+    _, gated, gate, reads = big_cached
+    app = new_app(gated, warm_start=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _head_drawn(pilot, gate)
+        await pilot.press(key)
+        await wait_drawn(pilot, f"{BIG} of {BIG}", what="every cached row")
+        assert "cached" in screen_lines(pilot)[0] and gate.waiting  # still the cache: the fresh load is held
+        assert len(reads) == 1
+        gate.open()
+        await wait_until(pilot, lambda: "cached" not in screen_lines(pilot)[0], what="the fresh inventory")
+        await wait_drawn(pilot, f"{BIG} of {BIG}")
+        if key == "s":
+            assert app.browser.table.sort_key != "created"  # the sort chosen on the cache is kept
+
+
+async def test_a_filter_on_the_newest_rows_finds_older_cached_ones_and_the_swap_keeps_it_and_the_mark(big_cached):
+    inventory, gated, gate, reads = big_cached
+    oldest = inventory.snapshots.nsmallest(1, "timestamp").iloc[0]
+    app = new_app(gated, warm_start=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _head_drawn(pilot, gate)
+        await pilot.press("slash", *oldest["uuid"], "enter")
+        await wait_drawn(pilot, f"1 of {BIG}", what="the oldest snapshot found in the whole cache")
+        assert "cached" in screen_lines(pilot)[0] and len(reads) == 1
+        await pilot.press("space")
+        await wait_drawn(pilot, "1 marked")
+        gate.open()
+        await wait_until(pilot, lambda: "cached" not in screen_lines(pilot)[0], what="the fresh inventory")
+        screen = await wait_drawn(pilot, f"1 of {BIG}")
+        assert "1 marked" in screen and oldest["uuid"] in screen_text(pilot)  # the filter, its row, its mark
+        assert app.browser.marks == {("", oldest["uuid"])}
+
+
+async def test_mark_all_on_the_newest_rows_reads_the_rest_and_says_to_press_again(big_cached):
+    _, gated, gate, reads = big_cached
+    app = new_app(gated, warm_start=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _head_drawn(pilot, gate)
+        await pilot.press("a")
+        said = await wait_for_report(pilot, "Press a again")
+        assert f"newest 500 of {BIG:,} cached" in said and "marked" not in screen_text(pilot)
+        await wait_drawn(pilot, f"{BIG} of {BIG}", what="every cached row")
+        await pilot.press("a")
+        await wait_drawn(pilot, f"{BIG} marked")
+        assert len(reads) == 1 and "cached" in screen_lines(pilot)[0]
+        gate.open()
+        await wait_until(pilot, lambda: "cached" not in screen_lines(pilot)[0], what="the fresh inventory")
+        await wait_drawn(pilot, f"{BIG} marked")  # every one is still there: all kept

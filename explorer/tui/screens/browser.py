@@ -19,7 +19,6 @@ from textual.worker import Worker, WorkerState
 from explorer.data import Inventory, Source, drive_growth
 from explorer.data.query import Query
 from explorer.tui.messages import ActionFinished, InventoryLoaded, LoadProgress
-from explorer.tui.screens.growth import GrowthScreen
 from explorer.tui.screens.help import HelpScreen
 from explorer.tui.screens.owners import OWNER_BINDINGS, OwnersMixin
 from explorer.tui.screens.panes import PanesMixin
@@ -203,6 +202,7 @@ class BrowserScreen(PanesMixin, TypeAheadMixin, WriteActionsMixin, OwnersMixin, 
         worker computed for the current state (else computed here)."""
         if self.view is None:
             return
+        self.whole_cache_if_asked()  # a warm start's first rows are the cache's newest: a filter or sort reads all
         table = self.table
         if selected is None:
             self.positions = self.view.select(self.query_, self.drive_key, table.sort_key, table.sort_descending,
@@ -217,7 +217,7 @@ class BrowserScreen(PanesMixin, TypeAheadMixin, WriteActionsMixin, OwnersMixin, 
         rows = self.view.arrow(self.positions, marked) if selected is None else selected[1]
         table.show(rows, cursor_row=row, widths=self.view.widths)
         status = self.query_one(StatusLine)
-        status.shown, status.total = len(self.positions), len(self.view)
+        status.shown, status.total = len(self.positions), self.rows_total()
         status.marked = len(self.marks)
         status.marked_bytes = int(self.view.frame["allocated_size"][marked].fillna(0).sum())
         status.hidden_marked = int(marked.sum() - marked[self.positions].sum())
@@ -364,7 +364,7 @@ class BrowserScreen(PanesMixin, TypeAheadMixin, WriteActionsMixin, OwnersMixin, 
         self._refresh_view(cursor_row=min(self.table.cursor_row + 1, len(self.positions) - 1))
 
     def action_mark_all(self) -> None:
-        if self.view is None or not len(self.positions):
+        if self.view is None or not len(self.positions) or self.whole_cache_first("a", "mark them all"):
             return
         self.marks |= set(self.view.keys[self.positions])
         self._refresh_view()
@@ -388,8 +388,12 @@ class BrowserScreen(PanesMixin, TypeAheadMixin, WriteActionsMixin, OwnersMixin, 
         if drive is None or self.inventory is None:
             self.notify("Choose a snapshot or a drive first.", severity="warning")
             return
+        if self.whole_cache_first("g", "chart the drive's growth"):
+            return
         location = self.drive_location if self.drive_uuid else self.view.locations[int(self.positions[
             self.table.cursor_row])]
+        from explorer.tui.screens.growth import GrowthScreen  # here: it imports plotting and DuckDB (0.3 s)
+
         growth = drive_growth(self.inventory)
         if "location" in growth:  # several locations: this drive's own location
             growth = growth[locations_of(growth) == location]
@@ -402,6 +406,8 @@ class BrowserScreen(PanesMixin, TypeAheadMixin, WriteActionsMixin, OwnersMixin, 
 
         if self.inventory is None:
             self.notify("Nothing loaded yet.", severity="warning")
+            return
+        if self.whole_cache_first("p", "plan a retention"):
             return
         drive = self.drive_uuid  # the drive chosen in the drives pane, else the whole account (every location)
         name = self._drive_name(drive) if drive else None
