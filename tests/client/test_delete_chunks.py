@@ -14,9 +14,14 @@ from explorer import errors
 from explorer.client.deletion import BULK_CHUNK, DELETED, STILL_THERE, UNKNOWN, _bulk
 from explorer.emulator.wire import MAX_BODY_BYTES
 from tests.client.conftest import resolve
-from tests.client.test_delete_honesty import RefuseOne, bulk_delete, kind, listed, serve  # noqa: F401 (fixture)
+from tests.client.test_delete_honesty import RefuseOne, bulk_delete, listed, serve
 
 CHUNK = 3
+
+
+@pytest.fixture(params=["async-asgi", "sync-loopback"])
+def kind(request) -> str:
+    return request.param
 
 
 class OnBulk:
