@@ -32,6 +32,7 @@ UNKNOWN = "unknown"
 
 _ITEM_STATUSES = (400, 403, 404)  # refusals about the items: worth going one by one
 _ACCOUNT_STATUSES = (401, 402)  # refused for the account before anything happened: raised as they are
+_TOO_LARGE = 413  # the body was refused before it was read: a smaller one may pass
 _CHUNK = 200  # uuids per verification GET: keeps the query string a sane length
 #: uuids per bulk DELETE. Its body is 48 bytes a uuid (``{"uuid":"..."}``), so 1,000 make 48 KB: far
 #: below the emulator's 8 MiB limit (reached at ~175k uuids) and the 1 MiB a common proxy default
@@ -85,8 +86,9 @@ def delete_snapshots(uuids: Iterable[str], *, path: str = "snapshots", chunk_siz
 
     ``path="remotesnapshots"`` deletes remote snapshots by the same rules. The uuids go in bulk requests
     of ``chunk_size`` (default :data:`BULK_CHUNK`) uuids each, one after the other, each verified on its
-    own: a failed chunk never changes what the others report. A refusal for the account (401/402) or a
-    lost connection that could not be checked stops there: the later chunks are reported not attempted.
+    own: a failed chunk never changes what the others report. A chunk refused as too large (413, nothing
+    done) is sent again as two halves. A refusal for the account (401/402) or a lost connection that
+    could not be checked stops there: the later chunks are reported not attempted.
 
     Raises only AuthenticationError/PaymentRequiredError (the first request was refused for the
     account, nothing was deleted) and ValidationError for a malformed uuid.
@@ -119,6 +121,14 @@ def _delete_chunk(chunk: Sequence[str], done: dict[str, Deletion], path: str, *,
         try:
             yield _bulk(pending, path)
         except errors.ApiError as exc:
+            if attempt == 0 and exc.status_code == _TOO_LARGE and len(pending) > 1:
+                # refused unread (nothing deleted): the server takes smaller bodies than ours, so halve the chunk
+                half = (len(pending) + 1) // 2
+                stop = yield from _delete_chunk(pending[:half], done, path, first=first)
+                if stop is not None:
+                    done.update((u, Deletion(u, STILL_THERE, f"not attempted: {stop}")) for u in pending[half:])
+                    return stop
+                return (yield from _delete_chunk(pending[half:], done, path, first=False))
             if attempt == 0 and exc.status_code in _ACCOUNT_STATUSES:
                 if first:
                     raise  # nothing was deleted: the caller gets the account's error as it is

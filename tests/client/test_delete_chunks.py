@@ -29,8 +29,11 @@ class OnBulk:
     answered by `act`: "drop" (lost before the emulator acts), "refuse401" or "drop-all" (every request from
     then on is lost, GETs too)."""
 
-    def __init__(self, app, nth: int | None = None, act: str = "drop", until: int | None = None):
+    def __init__(self, app, nth: int | None = None, act: str = "drop", until: int | None = None,
+                 max_body: int | None = None):
         self.app, self.nth, self.act, self.until = app, nth, act, until or nth
+        self.max_body = max_body  # a bulk body above this many bytes is refused unread (413), as a proxy would
+        self.refused: list[list[str]] = []
         self.bulks: list[list[str]] = []  # the uuids of every bulk DELETE that reached the wrapper
         self.dead = False
 
@@ -46,7 +49,14 @@ class OnBulk:
             message = await receive()
             body += message.get("body", b"")
             more = message.get("more_body", False)
-        self.bulks.append([o["uuid"] for o in msgspec.json.decode(body)["objects"]])
+        named = [o["uuid"] for o in msgspec.json.decode(body)["objects"]]
+        if self.max_body is not None and len(body) > self.max_body:
+            self.refused.append(named)
+            data = b'[{"error_point": null, "error_type": "validation", "error_message": "Request body too large"}]'
+            await send({"type": "http.response.start", "status": 413,
+                        "headers": [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(data))]})
+            return await send({"type": "http.response.body", "body": data})
+        self.bulks.append(named)
         n = len(self.bulks)
         if self.nth is not None and self.nth <= n <= self.until:
             if self.act == "refuse401":
@@ -160,3 +170,16 @@ async def test_a_lost_connection_makes_that_chunk_unknown_never_deleted_and_the_
         assert len(gate.bulks) == 2  # nothing after the connection was lost and could not be checked
         gate.dead = False
         assert await listed(client, uuids) == set(uuids[3:])
+
+
+async def test_a_chunk_refused_as_too_large_is_sent_again_in_halves_until_it_fits(kind):
+    """A server that takes smaller bodies than a chunk (413, nothing done): halves, each uuid deleted once."""
+    per_uuid = len(msgspec.json.encode(_bulk(["x" * 36], "snapshots").body))
+    async with serve(kind, lambda app: OnBulk(app, max_body=3 * per_uuid)) as (client, gate):
+        uuids = await _ten(client)
+        outcomes = await resolve(client.snapshots.delete_many(uuids, chunk_size=10))
+        assert [(o.uuid, o.outcome) for o in outcomes] == [(u, DELETED) for u in uuids]
+        sent = [u for bulk in gate.bulks for u in bulk]
+        assert sorted(sent) == sorted(uuids) and len(sent) == len(set(sent))  # each in exactly one accepted body
+        assert all(len(b) <= 3 for b in gate.bulks) and gate.refused[0] == uuids  # the whole chunk was refused first
+        assert await listed(client, uuids) == set()
