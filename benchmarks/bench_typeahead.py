@@ -1,6 +1,7 @@
 """Type-ahead at scale: a 50-character paste and single keystrokes in the filter, at 100k and 1M snapshots.
 
-Run:  .venv/bin/python benchmarks/bench_typeahead.py [--sizes 100000 1000000]   (also: bench_tui.py --typeahead)
+Run:  .venv/bin/python benchmarks/bench_typeahead.py [--sizes 100000 1000000] [--no-index]
+      (also: bench_tui.py --typeahead); --no-index: no n-gram index is built (the pipeline as it was before it)
 
 Each size runs in a child process (its peak memory is its own), headless (Pilot) at 180x44, on a
 fabricated inventory (tests/tui/factory.py: no network, so only the TUI is measured). The 50 keys
@@ -13,6 +14,11 @@ are queued back to back, as a paste without bracketed-paste mode or very fast ty
 - baseline, same app and run: the previous pipeline, which filtered the whole table on the event
   loop for every keystroke in turn (ratio = baseline / now; it shares the table drawing and the
   matching, so the ratio is the pipeline's alone);
+- index: the n-gram index of the search text (explorer.data.ngram), built in a thread worker once the
+  first rows are drawn; its build time and size. Typing starts once every worker is done, so the figures
+  above are with the index (until it is built, words are tested by a pass over every row, as before);
+- peak memory: the child process's, index and its build included;
+- per key: each of the four single keystrokes' results (w, we, web, web-), to see which one is the maximum;
 - load: the 1-minute load average when the size started and ended (other processes share the cores).
 """
 
@@ -33,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 from textual import events  # noqa: E402
 
+from explorer.data.ngram import NgramIndex  # noqa: E402
 from explorer.data.query import QueryError, parse_query  # noqa: E402
 from explorer.tui import make_app  # noqa: E402
 from explorer.tui.screens.typeahead import TypeAheadMixin  # noqa: E402
@@ -62,10 +69,21 @@ def _send(app, text: str) -> None:
         app._driver.send_message(event)
 
 
-async def _run(n: int) -> dict:
+async def _run(n: int, index: bool = True) -> dict:
     t = time.perf_counter()
     inventory = make_inventory(n)
     out: dict = {"n": n, "build_s": time.perf_counter() - t}
+    built = NgramIndex.build.__func__
+
+    def timed_build(cls, *args, **kwargs):
+        t = time.perf_counter()
+        index = built(cls, *args, **kwargs)
+        out["index_s"], out["index_mb"] = time.perf_counter() - t, index.nbytes / 2**20
+        return index
+
+    NgramIndex.build = classmethod(timed_build)
+    if not index:
+        TypeAheadMixin.warm_search_index = lambda self, view: None
     app = make_app(None, inventory=inventory)
     frames: list[tuple[float, str]] = []  # (when, the input's text at that frame)
     shown: list[tuple[float, str]] = []  # (when the table got rows, for which text)
@@ -89,6 +107,7 @@ async def _run(n: int) -> dict:
         while any(not w.is_finished for w in app.workers):
             await pilot.pause(0.05)
         out["rss_gb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+        out["indexed"] = b._search_index is not None and b._search_index[0] is b.view
         await pilot.press("slash")
 
         async def settle(text: str, since: float) -> tuple[float, float]:
@@ -133,36 +152,49 @@ async def _run(n: int) -> dict:
     return out
 
 
-def run_size(n: int) -> dict:
+def run_size(n: int, index: bool = True) -> dict:
     """One size in a child process (peak memory is per process)."""
     load = os.getloadavg()[0]
-    child = subprocess.run([sys.executable, __file__, "--child", str(n)], capture_output=True, text=True, check=True)
+    child = subprocess.run([sys.executable, __file__, "--child", str(n), *([] if index else ["--no-index"])],
+                           capture_output=True, text=True, check=True)
     return {**json.loads(child.stdout.strip().splitlines()[-1]), "load": (load, os.getloadavg()[0])}
 
 
 def table(results: list[dict]) -> str:
     ms = lambda s: f"{s * 1000:,.0f} ms"  # noqa: E731
     lines = ["| snapshots | 50-char paste settles (before) | ratio | keystroke repaint (before) | "
-             "keystroke result (before) | ratio | peak memory | load |", "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "keystroke result (before) | ratio | index build, size | peak memory | load |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in results:
         lines.append(f"| {r['n']:,} | {ms(r['paste_now'])} ({ms(r['paste_before'])}) | "
                      f"{r['paste_before'] / r['paste_now']:.1f}x | "
                      f"{ms(r['key_echo_now'])} ({ms(r['key_echo_before'])}) | "
                      f"{ms(r['key_result_now'])} ({ms(r['key_result_before'])}) | "
-                     f"{r['key_result_before'] / r['key_result_now']:.1f}x | {r['rss_gb']:.2f} GB | "
+                     f"{r['key_result_before'] / r['key_result_now']:.1f}x | "
+                     f"{_index(r)} | {r['rss_gb']:.2f} GB | "
                      f"{r['load'][0]:.1f}–{r['load'][1]:.1f} |")
+    lines += ["", "| snapshots | result of w | we | web | web- |", "|---:|---:|---:|---:|---:|"]
+    for r in results:
+        lines.append(f"| {r['n']:,} | " + " | ".join(ms(k[1]) for k in r["keys_now"]) + " |")
     return "\n".join(lines)
+
+
+def _index(r: dict) -> str:
+    if not r.get("indexed"):
+        return "not built"
+    return f"{r['index_s']:.1f} s, {r['index_mb']:.0f} MB"
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    ap.add_argument("--no-index", action="store_true", help="build no n-gram index (the pipeline before it)")
     ap.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child:
-        print(json.dumps(asyncio.run(_run(args.child))))
+        print(json.dumps(asyncio.run(_run(args.child, not args.no_index))))
         return 0
-    print(table([run_size(n) for n in args.sizes]))
+    print(table([run_size(n, not args.no_index) for n in args.sizes]))
     return 0
 
 
