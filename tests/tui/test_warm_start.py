@@ -210,7 +210,7 @@ BIG = 800  # snapshots: more than the first paint's CACHED_FIRST_ROWS (500)
 
 @pytest.fixture
 async def big_cached(monkeypatch):
-    """A cache of BIG snapshots, a gated client, and the list of whole-cache reads made since the app started."""
+    """A cache of BIG snapshots, a gated client, the list of whole-cache reads made since, and the emulator."""
     from explorer.data import cache
     from explorer.emulator import running_emulator
 
@@ -229,7 +229,7 @@ async def big_cached(monkeypatch):
         gate = Gate()
         gated = AsyncCloudSigmaClient(emulator.url, username=emulator.username, password=emulator.password,
                                       transport=gate, retry=NO_RETRY)
-        yield inventory, gated, gate, reads
+        yield inventory, gated, gate, reads, emulator
         await gated.aclose()
         await plain.aclose()
 
@@ -243,7 +243,7 @@ async def _head_drawn(pilot, gate: Gate) -> None:
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 async def test_a_large_cache_shows_its_newest_rows_and_the_fresh_load_swaps_in_without_reading_the_rest(
         big_cached, size):
-    inventory, gated, gate, reads = big_cached
+    inventory, gated, gate, reads = big_cached[:4]
     newest = inventory.snapshots.nlargest(2, "timestamp")["uuid"].tolist()
     app = new_app(gated, warm_start=True)
     async with app.run_test(size=size) as pilot:
@@ -262,7 +262,7 @@ async def test_a_large_cache_shows_its_newest_rows_and_the_fresh_load_swaps_in_w
 @pytest.mark.parametrize("key", ["s", "end"], ids=["sort", "scroll-to-the-end"])
 async def test_another_sort_or_scrolling_past_the_newest_rows_reads_the_whole_cache_before_the_fresh_load(
         big_cached, key):
-    _, gated, gate, reads = big_cached
+    _, gated, gate, reads = big_cached[:4]
     app = new_app(gated, warm_start=True)
     async with app.run_test(size=(80, 24)) as pilot:
         await _head_drawn(pilot, gate)
@@ -278,7 +278,7 @@ async def test_another_sort_or_scrolling_past_the_newest_rows_reads_the_whole_ca
 
 
 async def test_a_filter_on_the_newest_rows_finds_older_cached_ones_and_the_swap_keeps_it_and_the_mark(big_cached):
-    inventory, gated, gate, reads = big_cached
+    inventory, gated, gate, reads = big_cached[:4]
     oldest = inventory.snapshots.nsmallest(1, "timestamp").iloc[0]
     app = new_app(gated, warm_start=True)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -296,7 +296,7 @@ async def test_a_filter_on_the_newest_rows_finds_older_cached_ones_and_the_swap_
 
 
 async def test_mark_all_on_the_newest_rows_reads_the_rest_and_says_to_press_again(big_cached):
-    _, gated, gate, reads = big_cached
+    _, gated, gate, reads = big_cached[:4]
     app = new_app(gated, warm_start=True)
     async with app.run_test(size=(80, 24)) as pilot:
         await _head_drawn(pilot, gate)
@@ -310,3 +310,33 @@ async def test_mark_all_on_the_newest_rows_reads_the_rest_and_says_to_press_agai
         gate.open()
         await wait_until(pilot, lambda: "cached" not in screen_lines(pilot)[0], what="the fresh inventory")
         await wait_drawn(pilot, f"{BIG} marked")  # every one is still there: all kept
+
+
+async def test_a_failed_fresh_load_reads_the_rest_of_a_large_cache_and_shows_it_stale(big_cached):
+    _, gated, gate, reads, emulator = big_cached
+    app = new_app(gated, warm_start=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _head_drawn(pilot, gate)
+        emulator.set_faults(error_rate=1.0)
+        gate.open()
+        await wait_for_report(pilot, "CloudSigma said")
+        await wait_drawn(pilot, f"{BIG} of {BIG}", what="every cached row, the cache being all there is")
+        await wait_until(pilot, lambda: "STALE" in screen_lines(pilot)[0], what="the title saying stale")
+        assert len(reads) == 1
+
+
+async def test_an_unreadable_rest_of_a_large_cache_is_reported_and_the_fresh_load_still_swaps_in(big_cached):
+    from explorer.data import paths
+
+    gated, gate = big_cached[1:3]
+    for frame in paths.cache_dir().glob("account-*/snapshots-*.parquet"):  # not the head (snapshots_head-*)
+        frame.write_bytes(b"not parquet")
+    app = new_app(gated, warm_start=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _head_drawn(pilot, gate)  # the head reads on its own
+        await pilot.press("s")
+        said = await wait_for_report(pilot, "reading the cached inventory failed")
+        assert "unreadable" in said and f"500 of {BIG}" in screen_text(pilot)  # the newest rows stay
+        gate.open()
+        await wait_until(pilot, lambda: "cached" not in screen_lines(pilot)[0], what="the fresh inventory")
+        await wait_drawn(pilot, f"{BIG} of {BIG}")
