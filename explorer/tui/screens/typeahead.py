@@ -148,6 +148,9 @@ class TypeAheadMixin:
     def warm_search_index(self, view) -> None:
         """Build the n-gram index of `view`'s search text (1M snapshots: a few seconds, ~80-100 MB), unless the
         view is small enough to filter at once; dropped when a newer inventory replaces the view."""
+        built = self._search_index
+        if built is not None and built[0] is not view:
+            self._search_index = None  # the older inventory's index (and view) are not held on to
         if len(view) <= SYNC_ROWS or SEARCH_COLUMN not in view.frame:
             return
         worker = get_current_worker()
