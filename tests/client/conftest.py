@@ -32,6 +32,39 @@ def write_conf(home, text: str, mode: int = 0o600):
     return path
 
 
+# ----- ASGI middlewares in front of the emulator: read a request's body, answer it, or pass it on ----------------
+
+async def read_body(receive) -> bytes:
+    """The whole body of an ASGI request."""
+    body, more = b"", True
+    while more:
+        message = await receive()
+        body += message.get("body", b"")
+        more = message.get("more_body", False)
+    return body
+
+
+def replay_body(body: bytes):
+    """An ASGI `receive` that hands the app a body already read by the middleware."""
+    replayed = False
+
+    async def receive():
+        nonlocal replayed
+        if replayed:
+            return {"type": "http.disconnect"}
+        replayed = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive
+
+
+async def send_json(send, status: int, data: bytes) -> None:
+    """Answer with `status` and the JSON body `data` (a CloudSigma error list, say)."""
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(data))]})
+    await send({"type": "http.response.body", "body": data})
+
+
 async def resolve(value: Any) -> Any:
     """Await what the async client returns; pass the sync client's results through."""
     return await value if inspect.isawaitable(value) else value

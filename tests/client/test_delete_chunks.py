@@ -13,7 +13,7 @@ import pytest
 from explorer import errors
 from explorer.client.deletion import BULK_CHUNK, DELETED, STILL_THERE, UNKNOWN, _bulk
 from explorer.emulator.wire import MAX_BODY_BYTES
-from tests.client.conftest import resolve
+from tests.client.conftest import read_body, replay_body, resolve, send_json
 from tests.client.test_delete_honesty import RefuseOne, bulk_delete, listed, serve
 
 CHUNK = 3
@@ -44,39 +44,21 @@ class OnBulk:
             return await self._drop(scope, receive, send)
         if not bulk_delete(scope["method"], scope["path"]):
             return await self.app(scope, receive, send)
-        body, more = b"", True
-        while more:
-            message = await receive()
-            body += message.get("body", b"")
-            more = message.get("more_body", False)
+        body = await read_body(receive)
         named = [o["uuid"] for o in msgspec.json.decode(body)["objects"]]
         if self.max_body is not None and len(body) > self.max_body:
             self.refused.append(named)
-            data = b'[{"error_point": null, "error_type": "validation", "error_message": "Request body too large"}]'
-            await send({"type": "http.response.start", "status": 413,
-                        "headers": [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(data))]})
-            return await send({"type": "http.response.body", "body": data})
+            return await send_json(send, 413, b'[{"error_point": null, "error_type": "validation", '
+                                              b'"error_message": "Request body too large"}]')
         self.bulks.append(named)
         n = len(self.bulks)
         if self.nth is not None and self.nth <= n <= self.until:
             if self.act == "refuse401":
-                data = b'[{"error_point": null, "error_type": "auth", "error_message": "Authorization required"}]'
-                await send({"type": "http.response.start", "status": 401,
-                            "headers": [(b"content-type", b"application/json"),
-                                        (b"content-length", b"%d" % len(data))]})
-                return await send({"type": "http.response.body", "body": data})
+                return await send_json(send, 401, b'[{"error_point": null, "error_type": "auth", '
+                                                  b'"error_message": "Authorization required"}]')
             self.dead = self.act == "drop-all"
             return await self._drop(scope, receive, send)
-        replayed = False
-
-        async def replay():
-            nonlocal replayed
-            if replayed:
-                return {"type": "http.disconnect"}
-            replayed = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        return await self.app(scope, replay, send)
+        return await self.app(scope, replay_body(body), send)
 
     async def _drop(self, scope, receive, send):
         faults = self.app.state.faults

@@ -18,7 +18,16 @@ from explorer.client import AsyncCloudSigmaClient, CloudSigmaClient
 from explorer.client.deletion import ALREADY_GONE, DELETED, STILL_THERE, UNKNOWN
 from explorer.emulator import create_app
 from explorer.emulator.server import EmulatorServer
-from tests.client.conftest import DEMO_PASSWORD, DEMO_USER, FAST_RETRY, FLEET, resolve
+from tests.client.conftest import (
+    DEMO_PASSWORD,
+    DEMO_USER,
+    FAST_RETRY,
+    FLEET,
+    read_body,
+    replay_body,
+    resolve,
+    send_json,
+)
 
 
 class DropFirst:
@@ -119,26 +128,10 @@ class RefuseOne:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or scope["method"] != "DELETE" or self.uuid is None:
             return await self.app(scope, receive, send)
-        body, more = b"", True
-        while more:
-            message = await receive()
-            body += message.get("body", b"")
-            more = message.get("more_body", False)
+        body = await read_body(receive)
         if self.uuid in scope["path"] or self.uuid.encode() in body:
-            await send({"type": "http.response.start", "status": 403,
-                        "headers": [(b"content-type", b"application/json"),
-                                    (b"content-length", b"%d" % len(self.BODY))]})
-            return await send({"type": "http.response.body", "body": self.BODY})
-        replayed = False
-
-        async def replay():
-            nonlocal replayed
-            if replayed:
-                return {"type": "http.disconnect"}
-            replayed = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        return await self.app(scope, replay, send)
+            return await send_json(send, 403, self.BODY)
+        return await self.app(scope, replay_body(body), send)
 
 
 async def test_a_refused_item_is_still_there_and_check_raises_naming_it(kind):

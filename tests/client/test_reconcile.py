@@ -23,19 +23,10 @@ from explorer.client import AsyncCloudSigmaClient, CloudSigmaClient
 from explorer.client.reconcile import RECONCILE_GRACE
 from explorer.emulator import create_app
 from explorer.emulator.server import EmulatorServer
-from tests.client.conftest import DEMO_PASSWORD, DEMO_USER, FAST_RETRY, FLEET, resolve
+from tests.client.conftest import DEMO_PASSWORD, DEMO_USER, FAST_RETRY, FLEET, read_body, replay_body, resolve
 
 BAD_GATEWAY = json.dumps([{"error_point": None, "error_type": "backend",
                            "error_message": "Bad gateway: the API backend did not answer."}]).encode()
-
-
-async def _read_body(receive) -> bytes:
-    body, more = b"", True
-    while more:
-        message = await receive()
-        body += message.get("body", b"")
-        more = message.get("more_body", False)
-    return body
 
 
 async def _discard(message) -> None:
@@ -69,7 +60,7 @@ class LateGateway:
             self.times -= 1
         if not intercept:
             return await self.app(scope, receive, send)
-        body = await _read_body(receive)
+        body = await read_body(receive)
         if self.delay is not None:
             task = asyncio.get_running_loop().create_task(self._later(dict(scope), body))
             self._tasks.add(task)
@@ -87,16 +78,7 @@ class LateGateway:
                 await asyncio.sleep(0.01)
         else:
             await asyncio.sleep(self.delay)
-        delivered = False
-
-        async def receive():
-            nonlocal delivered
-            if delivered:
-                return {"type": "http.disconnect"}
-            delivered = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        await self.app(scope, receive, _discard)
+        await self.app(scope, replay_body(body), _discard)
         with self._lock:
             self.applied += 1
 
