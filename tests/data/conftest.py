@@ -76,3 +76,22 @@ def small_inventory():
         balance=models.Balance(currency="EUR"), source=Source("http://x/api/2.0/", demo=True, account="me@x"),
         loaded_at=LOADED_AT,
     )
+
+
+@pytest.fixture(scope="module")
+def combined():
+    """ZRH (CHF) and FRA (EUR) loaded as one inventory, from two emulators with the same seed: the same drive
+    uuids (and owners) in both locations."""
+    from explorer.client import CloudSigmaClient
+    from explorer.data.locations import load_locations
+    from explorer.emulator import running_emulator
+
+    with running_emulator(location="ZRH", seed=3, drives=5, snapshots=30) as zrh, \
+            running_emulator(location="FRA", seed=3, drives=5, snapshots=30) as fra:
+        made = {code: CloudSigmaClient(e.url, username=e.username, password=e.password)
+                for code, e in (("ZRH", zrh), ("FRA", fra))}
+        try:
+            yield load_locations(made, cache=False)
+        finally:
+            for c in made.values():
+                c.close()

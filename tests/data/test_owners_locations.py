@@ -8,25 +8,9 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
-from explorer.client import CloudSigmaClient
 from explorer.data.cost import snapshot_costs
-from explorer.data.locations import load_locations, totals_by_currency
+from explorer.data.locations import totals_by_currency
 from explorer.data.owners import UNATTRIBUTED, owner_column, owner_costs
-from explorer.emulator import running_emulator
-
-
-@pytest.fixture(scope="module")
-def combined():
-    # the same seed: the same drive uuids (and owners) in both locations
-    with running_emulator(location="ZRH", seed=3, drives=5, snapshots=30) as zrh, \
-            running_emulator(location="FRA", seed=3, drives=5, snapshots=30) as fra:
-        made = {code: CloudSigmaClient(e.url, username=e.username, password=e.password)
-                for code, e in (("ZRH", zrh), ("FRA", fra))}
-        try:
-            yield load_locations(made, cache=False)
-        finally:
-            for c in made.values():
-                c.close()
 
 
 def _fra_drives_owned_by(inv, owner: str):

@@ -9,26 +9,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from explorer.client import CloudSigmaClient
 from explorer.data.cost import deletion_savings
-from explorer.data.locations import load_locations, part_for
+from explorer.data.locations import part_for
 from explorer.data.retention import RetentionRules, plan_money, plan_money_by_location, plan_retention
-from explorer.emulator import running_emulator
 
 RULES = RetentionRules(last=2, daily=3)
-
-
-@pytest.fixture(scope="module")
-def combined(tmp_path_factory):
-    with running_emulator(location="ZRH", seed=3, drives=5, snapshots=30) as zrh, \
-            running_emulator(location="FRA", seed=3, drives=5, snapshots=30) as fra:
-        made = {code: CloudSigmaClient(e.url, username=e.username, password=e.password)
-                for code, e in (("ZRH", zrh), ("FRA", fra))}
-        try:
-            yield load_locations(made, cache=False)
-        finally:
-            for c in made.values():
-                c.close()
 
 
 def _keys(frame: pd.DataFrame) -> set[tuple[str, str]]:
