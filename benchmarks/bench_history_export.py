@@ -21,7 +21,6 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -30,6 +29,8 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from timing import best_round_robin as best  # noqa: E402
 
 from explorer.client import models  # noqa: E402
 from explorer.data.history import HistoryStore  # noqa: E402
@@ -49,17 +50,6 @@ def _inventory(n: int, day: int, rng: np.random.Generator):
              for i in range(n)]
     return build_inventory(snapshots=snaps, source=SOURCE,
                            loaded_at=pd.Timestamp("2026-06-01 03:00", tz="UTC") + pd.Timedelta(days=day))
-
-
-def best(fns: dict[str, Callable[[], object]], repeat: int) -> dict[str, tuple[float, object]]:
-    times: dict[str, list[float]] = {k: [] for k in fns}
-    results: dict[str, object] = {}
-    for _ in range(repeat):
-        for name, fn in fns.items():
-            t = time.perf_counter()
-            results[name] = fn()
-            times[name].append(time.perf_counter() - t)
-    return {k: (min(v), results[k]) for k, v in times.items()}
 
 
 def main() -> int:
