@@ -24,8 +24,8 @@ class StderrProgress:
     def __call__(self, stage: str, done: int, total: int | None) -> None:
         finished = total is not None and done >= total
         if self.tty:
-            of = f"/{total}" if total is not None else ""
-            self.stream.write(f"\rloading {stage}: {done}{of}  " + ("\n" if finished else ""))
+            of = f"/{total:,}" if total is not None else ""
+            self.stream.write(f"\rloading {stage}: {done:,}{of}  " + ("\n" if finished else ""))
             self.stream.flush()
         elif finished and self._last != stage:  # logs and cron mails get one line per stage
             where, _, base = stage.rpartition(" ")  # "ZRH snapshots" when several locations load
@@ -281,8 +281,8 @@ def _record_one(inv: Inventory, parquet_dir: str | None = None) -> str:
     if len(recs) >= 2:
         d = store.diff(recs["observed_at"].iloc[-2], source=inv.source)
         grown = int(d.grown["delta"].sum()) if len(d.grown) else 0
-        text += (f"\nsince the previous observation: {len(d.new)} new, {len(d.deleted)} deleted, "
-                 f"{len(d.grown)} grown (+{human_bytes(grown)})")
+        text += (f"\nsince the previous observation: {len(d.new):,} new, {len(d.deleted):,} deleted, "
+                 f"{len(d.grown):,} grown (+{human_bytes(grown)})")
     return text
 
 

@@ -221,7 +221,7 @@ def run_prune(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO 
     else:
         print(plans_table(inv, plans), file=out)
         if count:
-            print(f"Dry run: nothing was deleted. Add --apply to delete these {count} snapshots.",
+            print(f"Dry run: nothing was deleted. Add --apply to delete these {count:,} snapshots.",
                   file=out)
     return report_failures(inv, err, shown=args.format == "table")
 
@@ -285,7 +285,7 @@ async def _apply(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: Text
         note = f"recorded as prune {', '.join(f'#{i}' for i in ids)} in the history store"
     except ExplorerError as exc:
         note = f"could not record this in the history store: {exc}"
-    print(f"{len(results) - len(failed)} deleted, {len(failed)} not deleted; {note}", file=shown)
+    print(f"{len(results) - len(failed):,} deleted, {len(failed):,} not deleted; {note}", file=shown)
     if args.format == "json":
         outcome = [{"uuid": r.uuid, "ok": r.ok, "message": r.message, **({"location": part.location}
                                                                          if inv.parts else {})}

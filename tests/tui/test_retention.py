@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from explorer.tui import make_app
 from explorer.tui.screens.growth import GrowthScreen
 from explorer.tui.screens.retention import RetentionScreen
 from tests.tui.conftest import SIZE, wait_for_report, wait_until
 from tests.tui.factory import make_inventory
+from tests.tui.screen import wait_drawn
 
 
 def _text(screen, selector: str) -> str:
@@ -94,3 +97,13 @@ async def test_with_a_drive_chosen_the_plan_covers_only_that_drive():
         assert len(_plan_column(screen)) == len(ours)
         assert {str(screen.query_one("#retention-plan").get_row_at(i)[1])
                 for i in range(len(ours))} == {name}
+
+
+async def test_the_plan_counts_have_thousands_separators():
+    app = make_app(None, inventory=make_inventory(2_500))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_drawn(pilot, "2,500 of 2,500")
+        await pilot.press("p")
+        screen = await wait_drawn(pilot, "Keeps ")
+        head = " ".join(screen.split())  # the sentence may wrap
+        assert re.search(r"Keeps [\d,]+ and deletes \d,\d{3} of \d,\d{3} available snapshots", head), head

@@ -138,7 +138,7 @@ class GrowthScreen(ModalScreen[None]):
             self.history_note = "no recorded history for this drive"
         else:
             since = observed["observed_at"].min().strftime("%Y-%m-%d")
-            self.history_note = f"observed: {len(observed)} records since {since}, drawn as o points"
+            self.history_note = f"observed: {len(observed):,} records since {since}, drawn as o points"
         self.query_one("#dialog-title", Label).update(self._title())
         self._draw()
 

@@ -123,7 +123,7 @@ class RetentionScreen(ModalScreen[set[str] | None]):
         deleted = self.delete_count
         keep = int(self.plan.snapshots["keep"].sum())
         where = f" in {len(self.money)} locations" if len(self.money) > 1 else ""
-        head = (f"Keeps {keep} and deletes {deleted} of {len(self.plan.snapshots)} "
+        head = (f"Keeps {keep:,} and deletes {deleted:,} of {len(self.plan.snapshots):,} "
                 f"available snapshots{where} (plan at {self.plan.now:%Y-%m-%d %H:%M} UTC).")
         if not self.locations:
             lines = [self.totals.describe()] if deleted else []
@@ -179,12 +179,12 @@ def _location_line(m) -> str:
     s, cur = m.savings, m.currency
     kept = int(m.per_drive["kept"].sum())
     if not s.snapshot_count:
-        return f"{m.location} ({cur}): keeps {kept}, deletes none."
+        return f"{m.location} ({cur}): keeps {kept:,}, deletes none."
     if s.price_missing:
         saves = f"no {cur} price known for part of it"
     elif s.bursting:
         saves = f"saves now {money(s.saves_now_monthly, cur)}/month (bursting)"
     else:
         saves = "saves nothing now (within subscription)"
-    return (f"{m.location} ({cur}): keeps {kept}, deletes {s.snapshot_count}, frees {human_bytes(s.bytes_freed)} · "
+    return (f"{m.location} ({cur}): keeps {kept:,}, deletes {s.snapshot_count:,}, frees {human_bytes(s.bytes_freed)} · "
             f"{saves} · value {money(s.monthly_cost_subscription, cur)}/month at subscription price")
