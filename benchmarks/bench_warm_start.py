@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import glob
 import os
 import shutil
 import statistics
@@ -123,7 +124,12 @@ IMPORTS = ("import explorer.cli, explorer.tui.main, explorer.tui.app, explorer.c
            "explorer.data.cache")
 
 
-def import_time(repeat: int) -> tuple[float, float]:
+#: what a launch with a preview imports before the preview's first frame (pandas & co come after, in a thread)
+PREVIEW_IMPORTS = ("import explorer.cli, explorer.tui.main, explorer.tui.app, explorer.config, explorer.session, "
+                   "explorer.data.preview, explorer.tui.screens.preview")
+
+
+def import_time(repeat: int, imports: str = IMPORTS) -> tuple[float, float]:
     """(seconds to import what the TUI needs before its first frame, seconds of a bare interpreter): medians."""
     def timed(code: str) -> float:
         t = time.perf_counter()
@@ -131,13 +137,14 @@ def import_time(repeat: int) -> tuple[float, float]:
         return time.perf_counter() - t
 
     bare = statistics.median(timed("pass") for _ in range(repeat))
-    return statistics.median(timed(IMPORTS) for _ in range(repeat)), bare
+    return statistics.median(timed(imports) for _ in range(repeat)), bare
 
 
-def launch_to_rows(url: str, user: str, password: str, data: str) -> float | None:
-    """Seconds from starting `snapshot-explorer` (the console script, in a pty at 120x40) to the cache's newest
-    snapshot's name written to the terminal: imports, settings, the session, the app and its first frame."""
-    import glob
+def launch_to_rows(url: str, user: str, password: str, data: str) -> dict[str, float | None]:
+    """Seconds from starting `snapshot-explorer` (the console script, in a pty at 120x40) to: the first byte on
+    the terminal (`byte`); the cache's newest snapshot's name written to it (`rows`: with a launch preview, the
+    preview's; else the browser's); the browser's own screen (`browser`: its footer's "Filter" key, once the
+    newest row is there)."""
     import pty
     import select
     import signal
@@ -145,7 +152,15 @@ def launch_to_rows(url: str, user: str, password: str, data: str) -> float | Non
     import pandas as pd
 
     head = pd.read_parquet(glob.glob(f"{data}/*/*/snapshots_head-*.parquet")[0])
-    needle = str(head.nlargest(1, "timestamp")["name"].iloc[0])[:12].encode()  # the table cuts long names
+    import pyarrow as pa
+
+    from explorer.tui.formatting import middle_ellipsis_column
+    from explorer.tui.view import NAME_WIDTH
+
+    # the name as the table's row shows it (cut in the middle): the raw name's start is also in the detail pane,
+    # which a launch without a preview drew in the same frame as the rows, but a preview does not have
+    newest = str(head.nlargest(1, "timestamp")["name"].iloc[0])
+    needle = str(middle_ellipsis_column(pa.array([newest]), NAME_WIDTH)[0]).encode()
     env = {**os.environ, paths.ENV_DATA_DIR: data, "CLOUDSIGMA_API_ENDPOINT": url, "CLOUDSIGMA_USERNAME": user,
            "CLOUDSIGMA_PASSWORD": password, "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40"}
     env.pop("CLOUDSIGMA_REGION", None)
@@ -154,16 +169,20 @@ def launch_to_rows(url: str, user: str, password: str, data: str) -> float | Non
     pid, fd = pty.fork()
     if pid == 0:
         os.execve(script, [script], env)
-    seen, found = b"", None
+    seen, found = b"", {"byte": None, "rows": None, "browser": None}
     try:
-        while found is None and time.perf_counter() - start < 60:
+        while found["browser"] is None and time.perf_counter() - start < 60:
             if select.select([fd], [], [], 0.05)[0]:
                 try:
                     seen += os.read(fd, 1 << 16)
                 except OSError:
                     break
-                if needle in seen:
-                    found = time.perf_counter() - start
+                now = time.perf_counter() - start
+                found["byte"] = found["byte"] or now
+                if found["rows"] is None and needle in seen:
+                    found["rows"], seen = now, seen[seen.index(needle):]
+                if found["rows"] is not None and b"Filter" in seen:
+                    found["browser"] = now
     finally:
         os.kill(pid, signal.SIGTERM)
         os.waitpid(pid, 0)
@@ -203,6 +222,11 @@ def run(url: str, user: str, password: str, repeat: int) -> dict[str, list[dict]
                                                                           sort_at_once=True)))
             results.setdefault("paint", []).append(paint_work(url, user, password))
             results.setdefault("launch", []).append(launch_to_rows(url, user, password, data))
+            # the same launch without the preview (as a start without one goes, and as every start did before
+            # it existed): the baseline, in the same run
+            for preview in glob.glob(f"{data}/*/*/preview.json"):
+                os.replace(preview, preview + ".aside")
+            results.setdefault("launch_bare", []).append(launch_to_rows(url, user, password, data))
             assert results["warm"][-1]["cached"] and results["sorted"][-1]["cached"], "a warm run opened cold"
         finally:
             shutil.rmtree(data, ignore_errors=True)
@@ -219,6 +243,7 @@ def main() -> int:
     with emulator_process(args.drives, args.snapshots, args.latency_ms) as emu:
         results = run(emu.url, emu.username, emu.password, args.repeat)
     imports, bare = import_time(args.repeat)
+    preview_imports, _ = import_time(args.repeat, PREVIEW_IMPORTS)
 
     def med(kind: str, key: str) -> float:
         return statistics.median(r[key] for r in results[kind])
@@ -241,9 +266,18 @@ def main() -> int:
     print(f"\nfirst rows: {first[0]:,} (cold: the API's first page) / {first[1]:,} (warm: the cache's newest)")
     print(f"\nbefore the app starts, in a new interpreter: importing the TUI's modules {imports:.2f} s "
           f"(a bare interpreter {bare:.2f} s)")
-    launched = [t for t in results["launch"] if t is not None]
-    print("\nfrom launch (`snapshot-explorer` in a pty, 120x40) to the cache's newest row on the terminal: "
-          + (f"{statistics.median(launched):.2f} s (median of {len(launched)})" if launched else "not seen"))
+    print("\n| from launch (`snapshot-explorer` in a pty, 120x40) to | no preview | preview | preview / none |")
+    print("|---|---|---|---|")
+    for key, label in (("byte", "the first byte on the terminal"),
+                       ("rows", "the cache's newest row on the terminal"),
+                       ("browser", "the browser's own screen (its footer) with that row")):
+        bare, shown = ([r[key] for r in results[kind] if r[key] is not None] for kind in ("launch_bare", "launch"))
+        if bare and shown:
+            b, p = statistics.median(bare), statistics.median(shown)
+            print(f"| {label} | {b:.2f} s | {p:.2f} s | {p / b:.2f}x |")
+        else:
+            print(f"| {label} | {'not seen' if not bare else ''} | {'not seen' if not shown else ''} | |")
+    print(f"\nimporting what the preview needs before its first frame: {preview_imports:.2f} s")
     return 0
 
 

@@ -38,3 +38,15 @@ def test_front_ends_do_not_import_httpx_directly(module):
         str(p) for p in root.rglob("*.py") if "import httpx" in p.read_text() or "from httpx" in p.read_text()
     ]
     assert offenders == []
+
+
+@pytest.mark.parametrize("module", ["explorer.tui.app", "explorer.tui.main", "explorer.tui.screens.preview",
+                                    "explorer.data.preview"])
+def test_the_launch_preview_path_imports_no_pandas_numpy_or_pyarrow(module):
+    # The launch preview is drawn before these are imported (in a thread, once it is on screen).
+    code = (
+        f"import sys, {module}\n"
+        "print(','.join(m for m in ('pandas', 'numpy', 'pyarrow') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "", f"{module} imports {out.stdout.strip()}"

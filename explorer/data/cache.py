@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import threading
@@ -12,6 +11,7 @@ import pandas as pd
 
 from explorer.data import paths, private, schema
 from explorer.data.inventory import Inventory, Source
+from explorer.data.preview import slot_dir
 from explorer.errors import CacheError
 
 CACHE_VERSION = 1
@@ -36,12 +36,7 @@ def _slot(root: Path, source: Source, location: str | None = None) -> Path:
     replaces a real account's offline copy; each demo location (`location`) has its own. Account slots are
     named by a digest: no e-mail in a path (an account's endpoint already names its location).
     """
-    if source.demo:
-        if not location:
-            return root / "demo"
-        return root / f"demo-{location if location.isalnum() else hashlib.sha256(location.encode()).hexdigest()[:8]}"
-    key = f"{source.endpoint}\n{source.account or ''}".encode()
-    return root / f"account-{hashlib.sha256(key).hexdigest()[:16]}"
+    return slot_dir(root, source, location)  # explorer.data.preview names them too, without pandas
 
 
 def _account_slots(root: Path) -> list[Path]:

@@ -190,6 +190,10 @@ class WarmStartMixin:
     def on_inventory_loaded(self, message: InventoryLoaded) -> None:
         # Runs after the browser's own handler, which has shown (or dropped) the message.
         cached = self.on_cached_data
+        if self.warm_start and not cached and not self.preview_shown and self.inventory is not None:
+            from explorer.tui.screens.preview import write_launch_preview
+
+            write_launch_preview(self)  # what the next launch draws before pandas is imported
         if not cached and self._whole_asked is not None:
             self.workers.cancel_group(self, "cache")  # the fresh rows are here: the cache's are no longer wanted
         if cached == self._cache_was_shown:
