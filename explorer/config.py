@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from explorer.client.auth import Secret, as_secret
 from explorer.client.regions import LOCATIONS, resolve_endpoint
+from explorer.client.secret import Secret, as_secret
 from explorer.errors import ConfigError
 
 DEFAULT_CONFIG = "~/.cloudsigma.conf"

@@ -41,12 +41,13 @@ def test_front_ends_do_not_import_httpx_directly(module):
 
 
 @pytest.mark.parametrize("module", ["explorer.tui.app", "explorer.tui.main", "explorer.tui.screens.preview",
-                                    "explorer.data.preview"])
-def test_the_launch_preview_path_imports_no_pandas_numpy_or_pyarrow(module):
-    # The launch preview is drawn before these are imported (in a thread, once it is on screen).
+                                    "explorer.data.preview", "explorer.config", "explorer.cli"])
+def test_the_launch_preview_path_imports_no_pandas_numpy_pyarrow_or_httpx(module):
+    # The launch preview is drawn before these are imported (in a thread, once it is on screen); the settings it
+    # reads first need only `explorer.client.secret` and `.regions`, not the client (httpx).
     code = (
         f"import sys, {module}\n"
-        "print(','.join(m for m in ('pandas', 'numpy', 'pyarrow') if m in sys.modules))\n"
+        "print(','.join(m for m in ('pandas', 'numpy', 'pyarrow', 'httpx') if m in sys.modules))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "", f"{module} imports {out.stdout.strip()}"

@@ -66,7 +66,8 @@ MISSED_START_JS = """
 """
 MISSED_START = "pageerror: [anywidget] Failed to initialize model."
 #: JupyterLab's note that a plugin was slow to start (on a busy machine, anywidget's): slowness, not trouble.
-SLOW_PLUGIN = re.compile(r"warning: Plugin \S+ (\(with \d+ dependants?\) took [\d.]+ms|is taking too long) to activate\.")
+SLOW_PLUGIN = re.compile(r"warning: Plugin \S+ (\(with \d+ dependants?\) took [\d.]+ms|is taking too long) "
+                         r"to activate\.")
 
 
 @pytest.fixture(scope="module")

@@ -423,4 +423,5 @@ class BrowserScreen(PanesMixin, TypeAheadMixin, WriteActionsMixin, OwnersMixin, 
             return
         self.marks = set(deletions)
         self._refresh_view()
-        self.notify(f"Marked the {len(deletions):,} snapshots the plan deletes; ctrl+d deletes them after confirmation.")
+        self.notify(f"Marked the {len(deletions):,} snapshots the plan deletes; "
+                    "ctrl+d deletes them after confirmation.")
