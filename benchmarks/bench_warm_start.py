@@ -125,7 +125,8 @@ IMPORTS = ("import explorer.cli, explorer.tui.main, explorer.tui.app, explorer.c
 
 
 #: what a launch with a preview imports before the preview's first frame (pandas & co come after, in a thread)
-PREVIEW_IMPORTS = ("import explorer.cli, explorer.tui.main, explorer.tui.app, explorer.config, explorer.session, "
+# (explorer.session, and with it httpx, is imported in the launch thread, after the preview's first frame)
+PREVIEW_IMPORTS = ("import explorer.cli, explorer.tui.main, explorer.tui.app, explorer.config, "
                    "explorer.data.preview, explorer.tui.screens.preview")
 
 
