@@ -100,7 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
             owner.add_argument("--owner-key", metavar="KEY", help="meta key naming a snapshot's owner (default owner)")
             owner.add_argument("--owner-tag", metavar="PREFIX", help="owner from a tag name prefix, e.g. team-")
 
-    from explorer.data.plan_commands import add_prune_flags  # argparse only: cheap
+    from explorer.data.prune_flags import add_prune_flags  # argparse only: no pandas
 
     prune = sub.add_parser("prune", help="plan deleting snapshots by retention rules (dry run unless --apply)")
     _connection_flags(prune)

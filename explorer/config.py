@@ -17,6 +17,12 @@ from explorer.client.secret import Secret, as_secret
 from explorer.errors import ConfigError
 
 DEFAULT_CONFIG = "~/.cloudsigma.conf"
+
+#: The default demo (no credentials): two embedded emulators as two locations (their own currency, prices and fleet).
+DEMO_LOCATIONS: tuple[tuple[str, int], ...] = (("ZRH", 1), ("FRA", 2))
+#: Each demo location's fleet: half the one-location demo's, so the two together are as big as it was and
+#: reach first rows about as fast (benchmarks/bench_demo_locations.py; building a fleet holds the GIL).
+DEMO_FLEET = {"drives": 25, "snapshots": 1500}
 # pycloudsigma's login_method values map onto ours; its cookie "session" login accepts
 # the same e-mail and password as Basic, so Basic is used for it.
 _LOGIN_METHODS = {"basic": "basic", "session": "basic", "digest": "digest", "token": "token", "bearer": "token"}

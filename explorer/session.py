@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from explorer.client import AsyncCloudSigmaClient, CloudSigmaClient
-from explorer.config import Settings, with_endpoint
+from explorer.config import DEMO_FLEET, DEMO_LOCATIONS, Settings, with_endpoint
 from explorer.errors import ConfigError
 
 
@@ -38,11 +38,6 @@ class Session:
     location: str | None = None
 
 
-#: The default demo: two embedded emulators as two locations (their own currency, prices and fleet).
-DEMO_LOCATIONS: tuple[tuple[str, int], ...] = (("ZRH", 1), ("FRA", 2))
-#: Each demo location's fleet: half the one-location demo's, so the two together are as big as it was and
-#: reach first rows about as fast (benchmarks/bench_demo_locations.py; building a fleet holds the GIL).
-DEMO_FLEET = {"drives": 25, "snapshots": 1500}
 
 
 @contextlib.contextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -51,3 +52,21 @@ def test_the_launch_preview_path_imports_no_pandas_numpy_pyarrow_or_httpx(module
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "", f"{module} imports {out.stdout.strip()}"
+
+
+def test_the_launch_up_to_the_preview_read_imports_no_pandas_or_httpx(tmp_path):
+    # What `snapshot-explorer` does before its first frame: parse the flags, read the settings (the demo: no
+    # credentials anywhere), look for the cache's preview. The parser once imported pandas for the prune flags
+    # (0.35 s), the demo's slot names httpx through explorer.session (0.1 s).
+    code = (
+        "import sys\n"
+        "from explorer.cli import build_parser\n"
+        "from explorer.config import load_locations_settings\n"
+        "from explorer.tui.main import _launch_preview\n"
+        "_launch_preview(load_locations_settings(build_parser().parse_args(['tui'])))\n"
+        "print(','.join(m for m in ('pandas', 'numpy', 'pyarrow', 'httpx') if m in sys.modules))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CLOUDSIGMA_", "SNAPSHOT_EXPLORER_"))}
+    env.update(HOME=str(tmp_path), XDG_DATA_HOME=str(tmp_path / "data"), XDG_CONFIG_HOME=str(tmp_path / "config"))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert out.stdout.strip() == "", f"the launch imports {out.stdout.strip()} before its first frame"

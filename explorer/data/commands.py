@@ -85,10 +85,10 @@ def _configured_places(args: argparse.Namespace) -> list | None:
 
 
 def _cached_demo_locations(newest: Inventory) -> Inventory:
+    from explorer.config import DEMO_LOCATIONS
     from explorer.data.cache import load_cached_inventory
     from explorer.data.locations import combine
     from explorer.errors import CacheError
-    from explorer.session import DEMO_LOCATIONS
 
     parts = []
     for code, _ in DEMO_LOCATIONS:

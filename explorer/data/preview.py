@@ -90,7 +90,7 @@ def settings_slots(group: Sequence[Any], root: Path | None = None) -> list[Path]
 
     root = root or paths.cache_dir()
     if len(group) == 1 and group[0].demo:
-        from explorer.session import DEMO_LOCATIONS
+        from explorer.config import DEMO_LOCATIONS
 
         return [slot_dir(root, SimpleNamespace(demo=True), code) for code, _ in DEMO_LOCATIONS]
     if any(s.demo or not s.endpoint for s in group):
