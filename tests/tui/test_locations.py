@@ -182,15 +182,21 @@ async def test_a_location_that_is_down_is_named_with_its_reason_while_the_other_
             await c.aclose()
 
 
-async def test_a_failed_location_shows_its_cached_rows_as_stale_and_writes_nothing_there(emulators):
-    # a first load of both writes each location's cache
+def cached_then_fra_refused(emulators) -> dict[str, AsyncCloudSigmaClient]:
+    """A first load of both locations (it writes each one's cache), then clients for a start where FRA refuses
+    the credentials: FRA's rows are its cache."""
     sync = {code: CloudSigmaClient(e.url, username=e.username, password=e.password) for code, e in emulators.items()}
     load_locations(sync)
     for c in sync.values():
         c.close()
     fra = emulators["FRA"]
-    clients = {"ZRH": _client(emulators["ZRH"]),
-               "FRA": AsyncCloudSigmaClient(fra.url, username=fra.username, password="wrong", retry=NO_RETRY)}
+    return {"ZRH": _client(emulators["ZRH"]),
+            "FRA": AsyncCloudSigmaClient(fra.url, username=fra.username, password="wrong", retry=NO_RETRY)}
+
+
+async def test_a_failed_location_shows_its_cached_rows_as_stale_and_writes_nothing_there(emulators):
+    clients = cached_then_fra_refused(emulators)
+    fra = emulators["FRA"]
     try:
         app = new_app(clients)
         async with app.run_test(size=(80, 24)) as pilot:

@@ -11,9 +11,7 @@ import re
 
 import pytest
 
-from explorer.client import AsyncCloudSigmaClient, CloudSigmaClient
-from explorer.client.retry import NO_RETRY
-from explorer.data.locations import load_locations
+from explorer.client import CloudSigmaClient
 from explorer.data.retention import RetentionRules, plan_retention
 from tests.tui import test_locations as two_locations
 from tests.tui.conftest import new_app, start, wait_for_report, wait_until
@@ -102,13 +100,7 @@ async def test_the_whole_account_plans_every_location_and_deletes_each_at_its_ow
 
 
 async def test_a_failed_location_is_named_and_never_planned(emulators):
-    sync = {code: CloudSigmaClient(e.url, username=e.username, password=e.password) for code, e in emulators.items()}
-    load_locations(sync)  # each location's cache
-    for c in sync.values():
-        c.close()
-    fra = emulators["FRA"]
-    made = {"ZRH": _client(emulators["ZRH"]),
-            "FRA": AsyncCloudSigmaClient(fra.url, username=fra.username, password="wrong", retry=NO_RETRY)}
+    made = two_locations.cached_then_fra_refused(emulators)
     try:
         app = new_app(made)
         async with app.run_test(size=(80, 24), notifications=True) as pilot:
